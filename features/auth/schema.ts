@@ -1,0 +1,14 @@
+import { z } from "zod";
+
+export const emailSchema = z.string().trim().toLowerCase().pipe(z.email("Enter a valid email address").max(254));
+
+export const signInSchema = z.object({
+  email: emailSchema,
+  // Only bounded here; strength rules apply when a password is set, not when one is tried.
+  password: z.string().min(1, "Enter your password").max(1024),
+});
+export type SignInInput = z.infer<typeof signInSchema>;
+
+export const SIGN_IN_ERROR_MESSAGE = "That email and password don't match an active account.";
+
+export const ROLE_LABELS = { ADMIN: "Admin", ANALYST: "Analyst" } as const satisfies Record<string, string>;

@@ -1,0 +1,128 @@
+import { loadEnvConfig } from "@next/env";
+import { z } from "zod";
+
+// Every setting Tributary reads, validated in one place and shared by web, worker and scripts.
+// Defaults make a local install work out of the box; secrets have none on purpose.
+
+export const DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/tributary";
+export const DEFAULT_REDIS_URL = "redis://127.0.0.1:6379";
+
+const ENCRYPTION_KEY_BYTES = 32;
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+function urlWithProtocols(protocols: string[], hint: string) {
+  return z.string().trim().refine((value) => {
+    try {
+      return protocols.includes(new URL(value).protocol);
+    } catch {
+      return false;
+    }
+  }, `must be a ${hint} URL`);
+}
+
+const httpUrl = urlWithProtocols(["http:", "https:"], "http(s)://").transform((value) => value.replace(/\/+$/, ""));
+
+const encryptionKeys = z
+  .string()
+  .trim()
+  .min(1, "is missing: set it to id:base64key (generate a key with: openssl rand -base64 32)")
+  .transform((value, ctx) => {
+    const keys: { id: string; key: Buffer }[] = [];
+    for (const entry of value.split(",")) {
+      const separator = entry.indexOf(":");
+      const id = entry.slice(0, separator).trim();
+      const material = entry.slice(separator + 1).trim();
+      const key = Buffer.from(material, "base64");
+      if (separator < 1 || !/^[A-Za-z0-9_-]{1,32}$/.test(id)) {
+        ctx.addIssue({ code: "custom", message: "must be a comma-separated list of id:base64key entries" });
+        return z.NEVER;
+      }
+      if (key.length !== ENCRYPTION_KEY_BYTES || key.toString("base64") !== material) {
+        ctx.addIssue({ code: "custom", message: `key "${id}" must be exactly ${ENCRYPTION_KEY_BYTES} bytes in base64` });
+        return z.NEVER;
+      }
+      if (keys.some((existing) => existing.id === id)) {
+        ctx.addIssue({ code: "custom", message: `key id "${id}" appears twice` });
+        return z.NEVER;
+      }
+      keys.push({ id, key });
+    }
+    return keys;
+  });
+
+function port(fallback: number) {
+  return z.coerce.number().int().min(1).max(65535).default(fallback);
+}
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: urlWithProtocols(["postgresql:", "postgres:"], "postgresql://").default(DEFAULT_DATABASE_URL),
+  REDIS_URL: urlWithProtocols(["redis:", "rediss:"], "redis://").default(DEFAULT_REDIS_URL),
+  PUBLIC_URL: httpUrl.default("http://localhost:3000"),
+  NEXTAUTH_SECRET: z
+    .string({ error: "is missing: set it to a random string (openssl rand -base64 32)" })
+    .min(32, "must be at least 32 characters (openssl rand -base64 32)"),
+  ENCRYPTION_KEYS: z.string({ error: "is missing: set it to id:base64key (openssl rand -base64 32)" }).pipe(encryptionKeys),
+  SMTP_URL: urlWithProtocols(["smtp:", "smtps:"], "smtp:// or smtps://").default("smtp://127.0.0.1:1025"),
+  ALARM_FROM: z
+    .string()
+    .trim()
+    .regex(/^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, 'must be an address like "Tributary <alarms@example.com>"')
+    .default("Tributary <tributary@localhost>"),
+  PULL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
+  SLACK_API_URL: httpUrl.default("https://slack.com/api"),
+  SLACK_AUDIT_API_URL: httpUrl.default("https://api.slack.com/audit/v1"),
+  SLACK_OAUTH_AUTHORIZE_URL: httpUrl.default("https://slack.com/oauth/v2/authorize"),
+  PORT: port(3000),
+  WORKER_HEALTH_PORT: port(3001),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:{}_-]{1,64}$/, "must be 1-64 characters of letters, digits, : { } _ -")
+    .default("tributary"),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** A configuration problem, already phrased as the single line an operator should see. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Parses a set of variables; the error names every bad variable on one line, never its value. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings in .env files mean "not set", so defaults still apply.
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
+  const result = envSchema.safeParse(present);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => `${String(issue.path[0] ?? "environment")} ${issue.message}`);
+  throw new ConfigError(`Invalid configuration: ${[...new Set(problems)].join("; ")}`);
+}
+
+let cached: Env | undefined;
+
+/** The validated configuration of this process, parsed on first use (never at import, so builds need no secrets). */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/**
+ * Loads .env files the way Next.js does (`.env`, `.env.local`, `.env.<mode>`…), so the worker and
+ * scripts see the same configuration as the web server. Variables already set win.
+ */
+export function loadEnvFiles(directory = process.cwd()) {
+  const quiet = { info: () => {}, error: (...args: unknown[]) => console.error(...args) };
+  loadEnvConfig(directory, process.env.NODE_ENV !== "production", quiet);
+}
+
+/** Replaces the password in a connection URL, for messages and logs. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = "****";
+    return url.toString();
+  } catch {
+    return "(unparseable URL)";
+  }
+}

@@ -1,0 +1,77 @@
+import { Redis } from "ioredis";
+import pg from "pg";
+import { redactUrl } from "@/lib/env";
+
+// Start-up checks shared by web, worker and scripts: each answers with one sentence an operator can
+// act on, instead of a driver stack trace.
+
+export type CheckResult = { ok: true } | { ok: false; reason: "unreachable" | "missing_database" | "rejected"; message: string };
+
+const CONNECT_TIMEOUT_MS = 3000;
+
+function describeError(error: unknown): string {
+  if (error && typeof error === "object") {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && code.length > 0) return code;
+    if (typeof message === "string" && message.length > 0) return message.split("\n")[0]!;
+  }
+  return String(error);
+}
+
+export function databaseName(databaseUrl: string): string {
+  return decodeURIComponent(new URL(databaseUrl).pathname.replace(/^\//, "")) || "postgres";
+}
+
+export async function checkPostgres(databaseUrl: string): Promise<CheckResult> {
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // A failed connect can also emit "error" later; without a listener that would crash the process.
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.query("select 1");
+    return { ok: true };
+  } catch (error) {
+    const where = redactUrl(databaseUrl);
+    const code = describeError(error);
+    if (code === "3D000") {
+      return { ok: false, reason: "missing_database", message: `Postgres at ${where} has no database "${databaseName(databaseUrl)}" (run: npm run services)` };
+    }
+    if (code === "28P01" || code === "28000") {
+      return { ok: false, reason: "rejected", message: `Postgres at ${where} refused the credentials in DATABASE_URL (${code})` };
+    }
+    return { ok: false, reason: "unreachable", message: `Postgres is not reachable at ${where} (${code}); start it (npm run services) or fix DATABASE_URL` };
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+export async function checkRedis(redisUrl: string): Promise<CheckResult> {
+  const redis = new Redis(redisUrl, {
+    lazyConnect: true,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+    enableOfflineQueue: false,
+  });
+  redis.on("error", () => {});
+  try {
+    await redis.connect();
+    await redis.ping();
+    return { ok: true };
+  } catch (error) {
+    const where = redactUrl(redisUrl);
+    const code = describeError(error);
+    if (/NOAUTH|WRONGPASS/i.test(code)) {
+      return { ok: false, reason: "rejected", message: `Redis at ${where} refused the credentials in REDIS_URL (${code})` };
+    }
+    return { ok: false, reason: "unreachable", message: `Redis is not reachable at ${where} (${code}); start it (npm run services) or fix REDIS_URL` };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Runs both checks and returns the failures' messages (empty when everything answers). */
+export async function checkServices(config: { DATABASE_URL: string; REDIS_URL: string }): Promise<string[]> {
+  const results = await Promise.all([checkPostgres(config.DATABASE_URL), checkRedis(config.REDIS_URL)]);
+  return results.flatMap((result) => (result.ok ? [] : [result.message]));
+}

@@ -1,0 +1,105 @@
+import { randomBytes } from "node:crypto";
+import { hostname } from "node:os";
+import { Worker, type Job, type Queue } from "bullmq";
+import type { Logger } from "pino";
+import { runHeartbeat } from "@/features/system/jobs";
+import type { WorkerIdentity } from "@/features/system/schema";
+import { loadEnvFiles } from "@/lib/env";
+import { createLogger } from "@/lib/logger";
+import { createRedisConnection } from "@/lib/queue/connection";
+import { createQueue, QUEUE_NAMES, type QueueName } from "@/lib/queue/queues";
+import { verifyStartup } from "@/lib/startup";
+import { APP_VERSION } from "@/lib/version";
+import { createHealthServer, listen } from "@/worker/health";
+import { createSystemProcessor } from "@/worker/processors/system";
+import { reconcileSchedulers } from "@/worker/schedulers";
+import { shutdown, type Resources } from "@/worker/shutdown";
+
+type Processor = (job: Job, logger: Logger) => Promise<void>;
+
+/** A start-up problem already phrased for the operator: printed as one line, no stack trace. */
+class StartupError extends Error {}
+
+const CONCURRENCY_PER_QUEUE = 5;
+
+async function main() {
+  loadEnvFiles();
+  const env = await verifyStartup("worker");
+  const logger = createLogger("worker", env.LOG_LEVEL);
+
+  const identity: WorkerIdentity = {
+    workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
+    hostname: hostname(),
+    pid: process.pid,
+    version: APP_VERSION,
+    startedAt: new Date(),
+  };
+  const redis = createRedisConnection(env.REDIS_URL);
+  redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+
+  const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, createQueue(name, redis, env.QUEUE_PREFIX)])) as Record<QueueName, Queue>;
+  const processors: Record<QueueName, Processor> = { system: createSystemProcessor(identity) };
+
+  const workers = QUEUE_NAMES.map((name) => {
+    const worker = new Worker(
+      name,
+      async (job) => {
+        const jobLogger = logger.child({ queue: name, jobId: job.id, jobName: job.name, attempt: job.attemptsMade + 1 });
+        const startedAt = Date.now();
+        await processors[name](job, jobLogger);
+        jobLogger.debug({ durationMs: Date.now() - startedAt }, "job done");
+      },
+      { connection: redis, prefix: env.QUEUE_PREFIX, concurrency: CONCURRENCY_PER_QUEUE, autorun: false },
+    );
+    worker.on("failed", (job, error) =>
+      logger.error({ queue: name, jobId: job?.id, jobName: job?.name, attempt: job?.attemptsMade, err: error.message }, "job failed"),
+    );
+    worker.on("error", (error) => logger.error({ queue: name, err: error.message }, "worker error"));
+    return worker;
+  });
+
+  let isRunning = false;
+  const healthServer = createHealthServer({ identity, redis, isRunning: () => isRunning });
+  try {
+    await listen(healthServer, env.WORKER_HEALTH_PORT, "127.0.0.1");
+  } catch (error) {
+    throw new StartupError(`worker health endpoint: ${(error as Error).message}`);
+  }
+  const resources: Resources = { workers, queues: Object.values(queues), redis, healthServer };
+
+  // Recorded at boot too, so the console sees a new worker before its first scheduled heartbeat.
+  await runHeartbeat(identity, logger);
+  await reconcileSchedulers(queues, logger);
+  for (const worker of workers) void worker.run();
+  isRunning = true;
+  logger.info({ workerId: identity.workerId, queues: QUEUE_NAMES, healthPort: env.WORKER_HEALTH_PORT }, "worker started");
+
+  let isStopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (isStopping) return;
+    isStopping = true;
+    isRunning = false;
+    logger.info({ signal }, "worker stopping");
+    shutdown(resources, logger).then(
+      () => {
+        logger.info("worker stopped");
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: (error as Error).message }, "worker shutdown failed");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", stop);
+  process.on("SIGINT", stop);
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof StartupError) {
+    console.error(`tributary worker: ${error.message}`);
+  } else {
+    console.error(`tributary worker: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  process.exit(1);
+});
