@@ -58,7 +58,7 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: urlWithProtocols(["postgresql:", "postgres:"], "postgresql://").default(DEFAULT_DATABASE_URL),
   REDIS_URL: urlWithProtocols(["redis:", "rediss:"], "redis://").default(DEFAULT_REDIS_URL),
-  PUBLIC_URL: httpUrl.default("http://localhost:3000"),
+  PUBLIC_URL: httpUrl,
   NEXTAUTH_SECRET: z
     .string({ error: "is missing: set it to a random string (openssl rand -base64 32)" })
     .min(32, "must be at least 32 characters (openssl rand -base64 32)"),
@@ -89,14 +89,21 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
-/** Parses a set of variables; the error names every bad variable on one line, never its value. */
-export function parseEnv(source: Record<string, string | undefined>): Env {
-  // Empty strings in .env files mean "not set", so defaults still apply.
+/**
+ * Parses variables with any part of the schema; the error names every bad variable on one line,
+ * never its value. Empty strings count as unset, so defaults still apply.
+ */
+export function parseWith<Schema extends z.ZodType>(schema: Schema, source: Record<string, string | undefined>): z.infer<Schema> {
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ""));
-  const result = envSchema.safeParse(present);
+  const result = schema.safeParse(present);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => `${String(issue.path[0] ?? "environment")} ${issue.message}`);
   throw new ConfigError(`Invalid configuration: ${[...new Set(problems)].join("; ")}`);
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Without an explicit PUBLIC_URL the console is where it listens, including a non-default PORT.
+  return parseWith(envSchema, { ...source, PUBLIC_URL: source.PUBLIC_URL || `http://localhost:${source.PORT || 3000}` });
 }
 
 let cached: Env | undefined;

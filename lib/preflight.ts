@@ -53,14 +53,17 @@ export async function checkRedis(redisUrl: string): Promise<CheckResult> {
     retryStrategy: () => null,
     enableOfflineQueue: false,
   });
-  redis.on("error", () => {});
+  // ioredis reports the socket's cause (ECONNREFUSED…) as an event and rejects with a generic
+  // "Connection is closed"; keep the cause for the message.
+  let cause: unknown;
+  redis.on("error", (error) => (cause ??= error));
   try {
     await redis.connect();
     await redis.ping();
     return { ok: true };
   } catch (error) {
     const where = redactUrl(redisUrl);
-    const code = describeError(error);
+    const code = describeError(cause ?? error);
     if (/NOAUTH|WRONGPASS/i.test(code)) {
       return { ok: false, reason: "rejected", message: `Redis at ${where} refused the credentials in REDIS_URL (${code})` };
     }

@@ -1,0 +1,109 @@
+import { spawnSync } from "node:child_process";
+import { ConfigError, loadEnvFiles, parseEnv } from "@/lib/env";
+import { disconnectDatabase } from "@/lib/db";
+import { describeSeededAdmin, seedAdmin } from "@/prisma/seed";
+import { isPortFree, startProcess, stopProcess, waitForHttp, type ManagedProcess } from "@/scripts/lib/processes";
+import { ensureLocalSecrets } from "@/scripts/lib/secrets";
+import { ensureServices } from "@/scripts/lib/services";
+
+// `npm run demo`: from a fresh clone (after npm ci) to a running console in one command — services,
+// migrations, an admin account, a production build, then web and worker side by side. Ctrl-C stops
+// everything.
+
+const BIN = "node_modules/.bin";
+const isBuildSkipped = process.argv.includes("--no-build");
+
+class DemoError extends Error {}
+
+function step(message: string) {
+  console.log(`\x1b[1m▸ ${message}\x1b[0m`);
+}
+
+/** Runs a step; a quiet step's output is shown only when it fails. */
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, failure: string, options: { quiet?: boolean } = {}) {
+  const result = spawnSync(command, args, { env, stdio: options.quiet ? "pipe" : "inherit", encoding: "utf8" });
+  if (result.status === 0) return;
+  if (options.quiet) process.stderr.write(`${result.stdout ?? ""}${result.stderr ?? ""}`);
+  throw new DemoError(failure);
+}
+
+async function main() {
+  // The demo serves a production build, so it reads the same env files as `next start`.
+  Object.assign(process.env, { NODE_ENV: "production" });
+  const written = ensureLocalSecrets();
+  if (written.length > 0) console.warn(`⚠ ${written.join(" and ")} were not set: generated into .env.local (keep that file private).`);
+  loadEnvFiles();
+  const env = parseEnv(process.env);
+
+  for (const [name, port] of [
+    ["PORT", env.PORT],
+    ["WORKER_HEALTH_PORT", env.WORKER_HEALTH_PORT],
+  ] as const) {
+    if (!(await isPortFree(port))) {
+      throw new DemoError(`Port ${port} (${name}) is already in use, perhaps by another Tributary. Stop it, or choose another: ${name}=${port + 100} npm run demo`);
+    }
+  }
+
+  step("Checking Postgres and Redis");
+  const services = await ensureServices(env);
+  for (const line of services.lines) console.log(`  ${line}`);
+  if (!services.ok) throw new DemoError("Postgres and Redis must answer before the demo can start (see above).");
+
+  step("Applying database migrations");
+  run(`${BIN}/prisma`, ["migrate", "deploy"], process.env, "Migrations failed (see above).", { quiet: true });
+  console.log("  ✓ The database schema is up to date");
+
+  step("Preparing the admin account");
+  const admin = await seedAdmin();
+  await disconnectDatabase();
+  const adminLine = describeSeededAdmin(admin);
+  console.log(`  ${adminLine}`);
+
+  if (isBuildSkipped) {
+    step("Skipping the production build (--no-build)");
+  } else {
+    step("Building the console (next build)");
+    run(`${BIN}/next`, ["build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, "The build failed (see above).");
+  }
+
+  step("Starting web and worker");
+  const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
+  const processes: ManagedProcess[] = [
+    startProcess("web", `${BIN}/next`, ["start", "--port", String(env.PORT)], { env: childEnv, colorIndex: 0 }),
+    startProcess("worker", `${BIN}/tsx`, ["worker/index.ts"], { env: childEnv, colorIndex: 1 }),
+  ];
+
+  let isStopping = false;
+  const stopAll = async (exitCode: number) => {
+    if (isStopping) return;
+    isStopping = true;
+    console.log("\nStopping web and worker…");
+    await Promise.all(processes.map((managed) => stopProcess(managed)));
+    console.log("Stopped. Nothing is left running.");
+    process.exit(exitCode);
+  };
+  process.on("SIGINT", () => void stopAll(0));
+  process.on("SIGTERM", () => void stopAll(0));
+  for (const managed of processes) {
+    void managed.exited.then((code) => {
+      if (isStopping) return;
+      console.error(`\n${managed.name} exited unexpectedly (code ${code}); stopping the demo.`);
+      void stopAll(1);
+    });
+  }
+
+  const isUp = await waitForHttp(`http://127.0.0.1:${env.PORT}/api/healthz`, 60_000, () => !isStopping);
+  if (!isUp) return;
+  console.log(`
+\x1b[1mTributary is running at ${env.PUBLIC_URL}\x1b[0m
+  ${adminLine}
+  Worker health: http://127.0.0.1:${env.WORKER_HEALTH_PORT}/healthz
+  Press Ctrl-C to stop.
+`);
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof ConfigError || error instanceof DemoError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`;
+  console.error(`demo: ${message}`);
+  process.exit(1);
+});
