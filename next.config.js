@@ -8,4 +8,4 @@ const nextConfig = {
   typedRoutes: true,
 };
 
-module.exports = nextConfig;
+export default nextConfig;

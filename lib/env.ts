@@ -1,4 +1,5 @@
-import { loadEnvConfig } from "@next/env";
+// @next/env is a bundled CommonJS module whose named exports Node cannot detect from ESM.
+import nextEnv from "@next/env";
 import { z } from "zod";
 
 // Every setting Tributary reads, validated in one place and shared by web, worker and scripts.
@@ -120,7 +121,7 @@ export function getEnv(): Env {
  */
 export function loadEnvFiles(directory = process.cwd()) {
   const quiet = { info: () => {}, error: (...args: unknown[]) => console.error(...args) };
-  loadEnvConfig(directory, process.env.NODE_ENV !== "production", quiet);
+  nextEnv.loadEnvConfig(directory, process.env.NODE_ENV !== "production", quiet);
 }
 
 /** Replaces the password in a connection URL, for messages and logs. */

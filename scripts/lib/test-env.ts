@@ -1,0 +1,22 @@
+// The one definition of the test environment, shared by the test runner, vitest and Playwright, so
+// that tests never touch the developer's own database, queues or ports.
+
+export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/tributary_test";
+export const E2E_PORT = 3210;
+export const E2E_WORKER_HEALTH_PORT = 3211;
+
+export function testEnvironment(): Record<string, string> {
+  return {
+    DATABASE_URL: TEST_DATABASE_URL,
+    REDIS_URL: process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379",
+    PUBLIC_URL: `http://127.0.0.1:${E2E_PORT}`,
+    PORT: String(E2E_PORT),
+    WORKER_HEALTH_PORT: String(E2E_WORKER_HEALTH_PORT),
+    // Fixed, test-only values: they protect nothing real.
+    NEXTAUTH_SECRET: "test-only-secret-0123456789abcdef0123456789",
+    ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 7).toString("base64")}`,
+    QUEUE_PREFIX: "tributary-test",
+    LOG_LEVEL: "info",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+}

@@ -1,0 +1,67 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:net";
+import { testEnvironment } from "@/scripts/lib/test-env";
+
+// Shared by integration tests that run the real entry points (worker, scripts) as processes.
+
+export type Finished = { code: number | null; stdout: string; stderr: string };
+
+export function uniqueSuffix(): string {
+  return randomBytes(4).toString("hex");
+}
+
+/** A port nothing listens on right now (the OS picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const address = server.address();
+      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+export type Running = { child: ChildProcess; output: () => { stdout: string; stderr: string }; finished: Promise<Finished> };
+
+/** Starts a project command (e.g. ["tsx", "worker/index.ts"]) with the test environment plus overrides. */
+export function startCommand(argv: string[], overrides: Record<string, string | undefined> = {}): Running {
+  const env: NodeJS.ProcessEnv = { ...process.env, ...testEnvironment(), ...overrides };
+  for (const [key, value] of Object.entries(overrides)) if (value === undefined) delete env[key];
+  const [command, ...args] = argv;
+  const child = spawn(`node_modules/.bin/${command}`, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const finished = new Promise<Finished>((resolve) => child.once("exit", (code) => resolve({ code, stdout, stderr })));
+  return { child, output: () => ({ stdout, stderr }), finished };
+}
+
+/** Runs a command to its end, killing it if it outlives the timeout (a test must never hang). */
+export async function runCommand(argv: string[], overrides: Record<string, string | undefined> = {}, timeoutMs = 60_000): Promise<Finished> {
+  const running = startCommand(argv, overrides);
+  const timer = setTimeout(() => running.child.kill("SIGKILL"), timeoutMs);
+  const result = await running.finished;
+  clearTimeout(timer);
+  return result;
+}
+
+export async function waitUntil<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000, intervalMs = 200): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** The process's stdout as parsed JSON log records (non-JSON lines are skipped). */
+export function logRecords(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}

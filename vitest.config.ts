@@ -1,0 +1,17 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+import { testEnvironment } from "./scripts/lib/test-env.ts";
+
+export default defineConfig({
+  resolve: { alias: { "@": fileURLToPath(new URL(".", import.meta.url)) } },
+  test: {
+    include: ["**/*.test.ts"],
+    exclude: ["node_modules/**", ".next/**", "e2e/**"],
+    environment: "node",
+    env: testEnvironment(),
+    globalSetup: ["scripts/lib/vitest-global-setup.ts"],
+    // Integration tests start processes and talk to Postgres/Redis; a generous timeout, no timing asserts.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});

@@ -1,0 +1,97 @@
+import { hostname } from "node:os";
+import { Queue } from "bullmq";
+import { afterAll, describe, expect, it } from "vitest";
+import { createDatabaseClient } from "@/lib/db";
+import { createRedisConnection } from "@/lib/queue/connection";
+import { HEARTBEAT_SCHEDULER_ID } from "@/lib/queue/queues";
+import { freePort, logRecords, runCommand, startCommand, uniqueSuffix, waitUntil } from "@/scripts/lib/test-helpers";
+import { TEST_DATABASE_URL } from "@/scripts/lib/test-env";
+
+const db = createDatabaseClient(TEST_DATABASE_URL);
+const redis = createRedisConnection(process.env.REDIS_URL!);
+
+afterAll(async () => {
+  await db.$disconnect();
+  redis.disconnect();
+});
+
+describe("worker process", () => {
+  it("boots, reconciles schedulers from scratch, runs the heartbeat, serves /healthz and stops cleanly on SIGTERM", async () => {
+    const prefix = `tributary-test-${uniqueSuffix()}`;
+    const healthPort = await freePort();
+    // A scheduler that Postgres knows nothing about, as left by a deleted source: boot must remove it.
+    const systemQueue = new Queue("system", { connection: redis, prefix });
+    await systemQueue.upsertJobScheduler("pull:deleted-source:audit", { every: 60_000 }, { name: "pull", data: {} });
+
+    const worker = startCommand(["tsx", "worker/index.ts"], { QUEUE_PREFIX: prefix, WORKER_HEALTH_PORT: String(healthPort), LOG_LEVEL: "debug" });
+    try {
+      const health = await waitUntil(async () => {
+        const response = await fetch(`http://127.0.0.1:${healthPort}/healthz`);
+        return response.ok ? ((await response.json()) as { status: string; workerId: string; redis: string }) : undefined;
+      });
+      expect(health).toMatchObject({ status: "ok", redis: "ready" });
+
+      const schedulers = await systemQueue.getJobSchedulers(0, -1);
+      expect(schedulers.map((scheduler) => scheduler.key)).toEqual([HEARTBEAT_SCHEDULER_ID]);
+
+      const heartbeat = await waitUntil(() => db.workerHeartbeat.findUnique({ where: { workerId: health.workerId } }));
+      expect(heartbeat.hostname).toBe(hostname());
+      expect(health.workerId).toBe(`${hostname()}:${heartbeat.pid}:${health.workerId.split(":").at(-1)}`);
+      expect(Date.now() - heartbeat.lastSeenAt.getTime()).toBeLessThan(60_000);
+
+      // The scheduled heartbeat job runs through BullMQ and logs with its job ID.
+      const jobLine = await waitUntil(async () =>
+        logRecords(worker.output().stdout).find((record) => record.msg === "job done" && record.jobName === "heartbeat"),
+      );
+      expect(jobLine).toMatchObject({ service: "worker", queue: "system" });
+      expect(typeof jobLine.jobId).toBe("string");
+
+      worker.child.kill("SIGTERM");
+      const { code, stdout } = await worker.finished;
+      expect(code).toBe(0);
+      expect(logRecords(stdout).map((record) => record.msg)).toEqual(expect.arrayContaining(["worker stopping", "worker stopped"]));
+      await expect(fetch(`http://127.0.0.1:${healthPort}/healthz`)).rejects.toThrow();
+    } finally {
+      worker.child.kill("SIGKILL");
+      await systemQueue.obliterate({ force: true });
+      await systemQueue.close();
+    }
+  });
+
+  it("refuses to start with an unreachable Redis, in one line naming REDIS_URL", async () => {
+    const port = await freePort();
+    const { code, stdout, stderr } = await runCommand(["tsx", "worker/index.ts"], { REDIS_URL: `redis://127.0.0.1:${port}` });
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr.trim().split("\n")).toEqual([
+      `tributary worker: Redis is not reachable at redis://127.0.0.1:${port} (ECONNREFUSED); start it (npm run services) or fix REDIS_URL`,
+    ]);
+  });
+
+  it("refuses to start with an unreachable Postgres, in one line naming DATABASE_URL", async () => {
+    const port = await freePort();
+    const { code, stderr } = await runCommand(["tsx", "worker/index.ts"], { DATABASE_URL: `postgresql://postgres@127.0.0.1:${port}/tributary` });
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toHaveLength(1);
+    expect(stderr).toContain(`Postgres is not reachable at postgresql://postgres@127.0.0.1:${port}/tributary`);
+    expect(stderr).toContain("DATABASE_URL");
+  });
+
+  it("refuses to start without NEXTAUTH_SECRET, in one line naming it", async () => {
+    const { code, stderr } = await runCommand(["tsx", "worker/index.ts"], { NEXTAUTH_SECRET: undefined });
+    expect(code).toBe(1);
+    expect(stderr.trim().split("\n")).toEqual([expect.stringMatching(/^tributary worker: Invalid configuration: NEXTAUTH_SECRET is missing/)]);
+  });
+
+  it("says so when its health port is taken", async () => {
+    const healthPort = await freePort();
+    const blocker = (await import("node:net")).createServer().listen(healthPort, "127.0.0.1");
+    try {
+      const { code, stderr } = await runCommand(["tsx", "worker/index.ts"], { WORKER_HEALTH_PORT: String(healthPort), QUEUE_PREFIX: `tributary-test-${uniqueSuffix()}` });
+      expect(code).toBe(1);
+      expect(stderr.trim()).toBe(`tributary worker: worker health endpoint: port ${healthPort} is already in use (set WORKER_HEALTH_PORT)`);
+    } finally {
+      blocker.close();
+    }
+  });
+});
