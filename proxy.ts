@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { REQUEST_PATH_HEADER } from "@/lib/http";
 import { REQUEST_ID_HEADER, resolveRequestId } from "@/lib/logger";
 import { webLogger } from "@/lib/web-logger";
 
@@ -8,6 +9,7 @@ export function proxy(request: NextRequest) {
   const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
   const headers = new Headers(request.headers);
   headers.set(REQUEST_ID_HEADER, requestId);
+  headers.set(REQUEST_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
   webLogger.info({ requestId, method: request.method, path: request.nextUrl.pathname }, "request");
   const response = NextResponse.next({ request: { headers } });
   response.headers.set(REQUEST_ID_HEADER, requestId);

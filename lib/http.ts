@@ -6,3 +6,9 @@ export function jsonError(status: number, code: string, message: string) {
 }
 
 export const unauthorized = () => jsonError(401, "unauthorized", "Sign in to use this API.");
+
+/**
+ * Set by the proxy on every request (overwriting anything a client sent), so that server components
+ * can send a signed-out visitor back to the page they asked for after sign-in.
+ */
+export const REQUEST_PATH_HEADER = "x-tributary-path";

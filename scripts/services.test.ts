@@ -1,7 +1,7 @@
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { dropDatabase, withDatabaseName } from "@/lib/postgres-admin";
-import { freePort, runCommand, uniqueSuffix } from "@/scripts/lib/test-helpers";
+import { freePortPair, runCommand, uniqueSuffix } from "@/scripts/lib/test-helpers";
 import { TEST_DATABASE_URL } from "@/scripts/lib/test-env";
 
 async function databaseExists(name: string): Promise<boolean> {
@@ -35,7 +35,7 @@ describe("npm run services", () => {
   });
 
   it("prints exactly what to run for services it does not manage", async () => {
-    const [postgresPort, redisPort] = [await freePort(), await freePort()];
+    const [postgresPort, redisPort] = await freePortPair();
     const { code, stdout } = await runCommand(["tsx", "scripts/services.ts"], {
       DATABASE_URL: `postgresql://postgres@127.0.0.1:${postgresPort}/tributary`,
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,

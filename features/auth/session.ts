@@ -1,11 +1,13 @@
 import type { AuthOptions } from "next-auth";
 import { getServerSession } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { findActiveUser, findUserForSignIn } from "@/features/auth/data";
 import { recordSignIn } from "@/features/auth/mutations";
 import { signInSchema } from "@/features/auth/schema";
 import { getEnv } from "@/lib/env";
+import { REQUEST_PATH_HEADER } from "@/lib/http";
 import { hashPassword, verifyPassword } from "@/lib/password";
 import { webLogger } from "@/lib/web-logger";
 
@@ -81,9 +83,10 @@ export async function getCurrentUser(): Promise<CurrentUser | null> {
   return userId ? findActiveUser(userId) : null;
 }
 
-/** For pages and layouts: the user, or a redirect to sign-in. */
+/** For pages and layouts: the user, or a redirect to sign-in that comes back to this page. */
 export async function requireUser(): Promise<CurrentUser> {
   const user = await getCurrentUser();
-  if (!user) redirect("/signin");
-  return user;
+  if (user) return user;
+  const path = (await headers()).get(REQUEST_PATH_HEADER);
+  redirect(path && path !== "/" ? `/signin?callbackUrl=${encodeURIComponent(path)}` : "/signin");
 }

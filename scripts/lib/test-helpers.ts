@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { createServer } from "node:net";
+import { createServer, type AddressInfo, type Server } from "node:net";
 import { testEnvironment } from "@/scripts/lib/test-env";
 
 // Shared by integration tests that run the real entry points (worker, scripts) as processes.
@@ -11,16 +11,31 @@ export function uniqueSuffix(): string {
   return randomBytes(4).toString("hex");
 }
 
-/** A port nothing listens on right now (the OS picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
+/**
+ * Ports nothing listens on right now, picked by the OS. All are held open until every one is picked,
+ * so that one call never returns the same port twice.
+ */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<Server>((resolve, reject) => {
+      const server = createServer();
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve(server));
+    })),
+  );
+  const ports = servers.map((server) => (server.address() as AddressInfo).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+export async function freePort(): Promise<number> {
+  const [port] = await freePorts(1);
+  return port!;
+}
+
+export async function freePortPair(): Promise<[number, number]> {
+  const [first, second] = await freePorts(2);
+  return [first!, second!];
 }
 
 export type Running = { child: ChildProcess; output: () => { stdout: string; stderr: string }; finished: Promise<Finished> };

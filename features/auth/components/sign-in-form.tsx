@@ -41,7 +41,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   }
 
   return (
-    <form onSubmit={onSubmit} noValidate className="space-y-5">
+    <form aria-label="Sign in" onSubmit={onSubmit} noValidate className="space-y-5">
       {error ? (
         <div role="alert" className="flex gap-2 rounded-md border border-red-200 bg-red-50 px-3 py-2.5 text-sm text-red-800">
           <AlertCircle aria-hidden className="mt-0.5 size-4 shrink-0" />

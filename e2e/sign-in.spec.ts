@@ -1,0 +1,28 @@
+import { expect, test } from "@playwright/test";
+import { seedUser } from "./fixtures/users";
+import { ConsolePage } from "./pages/console-page";
+import { SignInPage } from "./pages/sign-in-page";
+
+test("a signed-out visitor is sent to sign-in and lands where they were going", async ({ page }) => {
+  const user = await seedUser();
+  await page.goto("/events");
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=/);
+
+  const signIn = new SignInPage(page);
+  await signIn.signIn(user.email, "not the password");
+  await expect(signIn.error).toHaveText("That email and password don't match an active account.");
+
+  await signIn.signIn(user.email, user.password);
+  await expect(new ConsolePage(page).heading("Events")).toBeVisible();
+});
+
+test("the API answers anonymous requests with 401 JSON", async ({ request }) => {
+  const response = await request.get("/api/system/status");
+  expect(response.status()).toBe(401);
+  expect(await response.json()).toEqual({ error: { code: "unauthorized", message: "Sign in to use this API." } });
+});
+
+test("every response carries a request ID", async ({ request }) => {
+  const response = await request.get("/api/healthz", { headers: { "x-request-id": "e2e-trace-0001" } });
+  expect(response.headers()["x-request-id"]).toBe("e2e-trace-0001");
+});
