@@ -5,6 +5,7 @@ import type { ReactNode } from "react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { cn } from "@/components/ui/cn";
+import { LogoMark } from "@/components/ui/logo-mark";
 
 /** `icon` is an element, not a component: a server layout cannot hand functions to this client component. */
 export type NavItem = { href: Route; label: string; icon: ReactNode };
@@ -14,10 +15,7 @@ export function Sidebar({ productName, items, footer }: { productName: string; i
   return (
     <aside className="flex w-60 shrink-0 flex-col bg-slate-900 text-slate-300">
       <div className="flex h-16 items-center gap-2.5 px-5">
-        <svg aria-hidden viewBox="0 0 32 32" className="size-7">
-          <rect width="32" height="32" rx="8" className="fill-brand-500" />
-          <path d="M7 11c4 0 5 4 9 4s5-4 9-4M7 17c4 0 5 4 9 4s5-4 9-4" className="fill-none stroke-white" strokeWidth="2.5" strokeLinecap="round" />
-        </svg>
+        <LogoMark className="size-7" />
         <span className="text-base font-semibold tracking-tight text-white">{productName}</span>
       </div>
       <nav aria-label="Main" className="flex-1 px-3 py-2">

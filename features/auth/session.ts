@@ -9,14 +9,15 @@ import { signInSchema } from "@/features/auth/schema";
 import { getEnv } from "@/lib/env";
 import { REQUEST_PATH_HEADER } from "@/lib/http";
 import { hashPassword, verifyPassword } from "@/lib/password";
-import { webLogger } from "@/lib/web-logger";
+import { requestLogger } from "@/lib/web-logger";
 
 const SESSION_MAX_AGE_SECONDS = 12 * 3600;
 
 // Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
 let decoyHash: Promise<string> | undefined;
 
-async function authorize(credentials: Record<string, unknown> | undefined) {
+async function authorize(credentials: Record<string, unknown> | undefined, request: { headers?: Record<string, unknown> }) {
+  const logger = requestLogger(new Headers(Object.entries(request.headers ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string")));
   const parsed = signInSchema.safeParse(credentials ?? {});
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
@@ -24,11 +25,11 @@ async function authorize(credentials: Record<string, unknown> | undefined) {
   decoyHash ??= hashPassword("decoy password that matches nothing");
   const isValid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
   if (!user || !isValid || user.disabledAt) {
-    webLogger.info({ event: "sign_in_failed", email }, "sign-in refused");
+    logger.info({ event: "sign_in_failed", email }, "sign-in refused");
     return null;
   }
   await recordSignIn(user.id);
-  webLogger.info({ event: "sign_in", userId: user.id }, "signed in");
+  logger.info({ event: "sign_in", userId: user.id }, "signed in");
   return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 

@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
+import { LogoMark } from "@/components/ui/logo-mark";
 import { SignInForm } from "@/features/auth/components/sign-in-form";
 import { getCurrentUser } from "@/features/auth/session";
 
@@ -12,10 +13,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
     <main className="flex min-h-screen items-center justify-center bg-slate-900 px-4">
       <div className="w-full max-w-sm">
         <div className="mb-8 flex flex-col items-center text-center">
-          <svg aria-hidden viewBox="0 0 32 32" className="size-11">
-            <rect width="32" height="32" rx="8" className="fill-brand-500" />
-            <path d="M7 11c4 0 5 4 9 4s5-4 9-4M7 17c4 0 5 4 9 4s5-4 9-4" className="fill-none stroke-white" strokeWidth="2.5" strokeLinecap="round" />
-          </svg>
+          <LogoMark className="size-11" />
           <h1 className="mt-4 text-2xl font-semibold tracking-tight text-white">Sign in to Tributary</h1>
           <p className="mt-1 text-sm text-slate-400">Slack audit, access and integration logs for your security team.</p>
         </div>
