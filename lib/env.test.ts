@@ -74,6 +74,7 @@ describe("parseEnv", () => {
 describe("redactUrl", () => {
   it("hides the password of a connection URL", () => {
     expect(redactUrl("postgresql://app:s3cret@db:5432/tributary")).toBe("postgresql://app:****@db:5432/tributary");
+    expect(redactUrl("postgresql://db/tributary?user=app&password=s3cret")).toBe("postgresql://db/tributary?user=app&password=****");
     expect(redactUrl("not a url")).toBe("(unparseable URL)");
   });
 });

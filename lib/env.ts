@@ -76,6 +76,8 @@ export const envSchema = z.object({
   SLACK_OAUTH_AUTHORIZE_URL: httpUrl.default("https://slack.com/oauth/v2/authorize"),
   PORT: port(3000),
   WORKER_HEALTH_PORT: port(3001),
+  // 127.0.0.1 keeps the endpoint private on a shared host; 0.0.0.0 lets a container's probe reach it.
+  WORKER_HEALTH_HOST: z.string().trim().min(1).default("127.0.0.1"),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9:{}_-]{1,64}$/, "must be 1-64 characters of letters, digits, : { } _ -")
@@ -124,11 +126,15 @@ export function loadEnvFiles(directory = process.cwd()) {
   nextEnv.loadEnvConfig(directory, process.env.NODE_ENV !== "production", quiet);
 }
 
+// libpq-style URLs may also carry secrets as query parameters.
+const SECRET_QUERY_PARAMETERS = ["password", "sslpassword", "pass", "secret", "token"];
+
 /** Replaces the password in a connection URL, for messages and logs. */
 export function redactUrl(value: string): string {
   try {
     const url = new URL(value);
     if (url.password) url.password = "****";
+    for (const name of SECRET_QUERY_PARAMETERS) if (url.searchParams.has(name)) url.searchParams.set(name, "****");
     return url.toString();
   } catch {
     return "(unparseable URL)";

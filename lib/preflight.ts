@@ -1,3 +1,5 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { redactUrl } from "@/lib/env";
@@ -5,7 +7,9 @@ import { redactUrl } from "@/lib/env";
 // Start-up checks shared by web, worker and scripts: each answers with one sentence an operator can
 // act on, instead of a driver stack trace.
 
-export type CheckResult = { ok: true } | { ok: false; reason: "unreachable" | "missing_database" | "rejected"; message: string };
+export type CheckResult =
+  | { ok: true }
+  | { ok: false; reason: "unreachable" | "missing_database" | "rejected" | "pending_migrations"; message: string };
 
 const CONNECT_TIMEOUT_MS = 3000;
 
@@ -77,4 +81,41 @@ export async function checkRedis(redisUrl: string): Promise<CheckResult> {
 export async function checkServices(config: { DATABASE_URL: string; REDIS_URL: string }): Promise<string[]> {
   const results = await Promise.all([checkPostgres(config.DATABASE_URL), checkRedis(config.REDIS_URL)]);
   return results.flatMap((result) => (result.ok ? [] : [result.message]));
+}
+
+/**
+ * Every migration shipped in `prisma/migrations` has been applied. Without this an un-migrated
+ * database passes `select 1` and the first request or job fails with a missing-table stack trace.
+ * When the folder is not deployed next to the app there is nothing to compare, so it passes.
+ */
+export async function checkMigrations(databaseUrl: string, migrationsDir = join(process.cwd(), "prisma/migrations")): Promise<CheckResult> {
+  if (!existsSync(migrationsDir)) return { ok: true };
+  const shipped = readdirSync(migrationsDir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && existsSync(join(migrationsDir, entry.name, "migration.sql")))
+    .map((entry) => entry.name)
+    .sort();
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  client.on("error", () => {});
+  const where = redactUrl(databaseUrl);
+  try {
+    await client.connect();
+    const applied = await client.query<{ migration_name: string }>(
+      "select migration_name from _prisma_migrations where finished_at is not null and rolled_back_at is null",
+    );
+    const appliedNames = new Set(applied.rows.map((row) => row.migration_name));
+    const pending = shipped.filter((name) => !appliedNames.has(name));
+    if (pending.length === 0) return { ok: true };
+    return {
+      ok: false,
+      reason: "pending_migrations",
+      message: `The database at ${where} is missing ${pending.length} migration(s), up to ${pending.at(-1)}; run: npm run db:deploy`,
+    };
+  } catch (error) {
+    if (describeError(error) === "42P01") {
+      return { ok: false, reason: "pending_migrations", message: `The database at ${where} has no Tributary schema yet; run: npm run db:deploy` };
+    }
+    return { ok: false, reason: "unreachable", message: `Could not read migrations from ${where} (${describeError(error)})` };
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

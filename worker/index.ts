@@ -2,8 +2,8 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { Worker, type Job, type Queue } from "bullmq";
 import type { Logger } from "pino";
-import { runHeartbeat } from "@/features/system/jobs";
-import type { WorkerIdentity } from "@/features/system/schema";
+import { recordWorkerAlive } from "@/features/system/mutations";
+import { WORKER_ALIVE_INTERVAL_MS, type WorkerIdentity } from "@/features/system/schema";
 import { loadEnvFiles } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
 import { createRedisConnection } from "@/lib/queue/connection";
@@ -12,7 +12,7 @@ import { verifyStartup } from "@/lib/startup";
 import { APP_VERSION } from "@/lib/version";
 import { createHealthServer, listen } from "@/worker/health";
 import { createSystemProcessor } from "@/worker/processors/system";
-import { reconcileSchedulers } from "@/worker/schedulers";
+import { RECONCILE_INTERVAL_MS, reconcileSchedulers } from "@/worker/schedulers";
 import { shutdown, type Resources } from "@/worker/shutdown";
 
 type Processor = (job: Job, logger: Logger) => Promise<void>;
@@ -61,18 +61,36 @@ async function main() {
   let isRunning = false;
   const healthServer = createHealthServer({ identity, redis, isRunning: () => isRunning });
   try {
-    await listen(healthServer, env.WORKER_HEALTH_PORT, "127.0.0.1");
+    await listen(healthServer, env.WORKER_HEALTH_PORT, env.WORKER_HEALTH_HOST);
   } catch (error) {
     throw new StartupError(`worker health endpoint: ${(error as Error).message}`);
   }
-  const resources: Resources = { workers, queues: Object.values(queues), redis, healthServer };
-
-  // Recorded at boot too, so the console sees a new worker before its first scheduled heartbeat.
-  await runHeartbeat(identity, logger);
+  // Reported at boot too, so the console sees a new worker before its first timer tick.
+  await recordWorkerAlive(identity);
   await reconcileSchedulers(queues, logger);
   for (const worker of workers) void worker.run();
   isRunning = true;
   logger.info({ workerId: identity.workerId, queues: QUEUE_NAMES, healthPort: env.WORKER_HEALTH_PORT }, "worker started");
+
+  const reconcileQuietly = (reason: string) => {
+    if (!isRunning) return;
+    reconcileSchedulers(queues, logger).catch((error: unknown) =>
+      logger.warn({ reason, err: error instanceof Error ? error.message : String(error) }, "scheduler reconciliation failed; will retry"),
+    );
+  };
+  // A Redis that comes back after a restart has nothing in it: rebuild the schedulers at once.
+  redis.on("ready", () => reconcileQuietly("redis reconnected"));
+  const timers = [
+    setInterval(() => reconcileQuietly("periodic"), RECONCILE_INTERVAL_MS),
+    setInterval(
+      () =>
+        void recordWorkerAlive(identity).catch((error: unknown) =>
+          logger.warn({ err: error instanceof Error ? error.message : String(error) }, "could not record worker heartbeat"),
+        ),
+      WORKER_ALIVE_INTERVAL_MS,
+    ),
+  ];
+  const resources: Resources = { workers, queues: Object.values(queues), redis, healthServer, timers };
 
   let isStopping = false;
   const stop = (signal: NodeJS.Signals) => {

@@ -10,6 +10,9 @@ type DesiredScheduler = {
   data: Record<string, unknown>;
 };
 
+/** Redis can be flushed without the connection dropping; re-check this often even when all looks well. */
+export const RECONCILE_INTERVAL_MS = 5 * 60_000;
+
 /**
  * What should be scheduled, derived from Postgres alone. Later issues add one pull scheduler per
  * (source, log type) here; for now only the system heartbeat exists.
@@ -19,28 +22,29 @@ async function listDesiredSchedulers(): Promise<DesiredScheduler[]> {
 }
 
 /**
- * Makes Redis's job schedulers match Postgres. Run at every worker boot because Redis may have lost
- * everything (or kept schedulers for sources deleted meanwhile). Upserts are idempotent, so any
- * number of workers booting at once converge on the same set.
+ * Makes Redis's job schedulers match Postgres. Runs at every worker boot, after every Redis
+ * reconnect and periodically, because Redis may have lost everything (or kept schedulers for sources
+ * deleted meanwhile). Upserts are idempotent, so any number of workers converge on the same set.
+ *
+ * Redis is listed before Postgres is read: a scheduler that the web adds in between is then either
+ * unseen (so not removed) or already backed by its Postgres row (so desired).
  */
 export async function reconcileSchedulers(queues: Record<QueueName, Queue>, logger: Logger) {
+  const existing = await Promise.all(
+    (Object.entries(queues) as [QueueName, Queue][]).map(async ([name, queue]) => ({ name, schedulers: await queue.getJobSchedulers(0, -1) })),
+  );
   const desired = await listDesiredSchedulers();
   let removed = 0;
-  for (const [name, queue] of Object.entries(queues) as [QueueName, Queue][]) {
+  for (const { name, schedulers } of existing) {
     const wanted = new Set(desired.filter((scheduler) => scheduler.queue === name).map((scheduler) => scheduler.id));
-    for (const existing of await queue.getJobSchedulers(0, -1)) {
-      if (!wanted.has(existing.key)) {
-        await queue.removeJobScheduler(existing.key);
-        removed += 1;
-      }
+    for (const scheduler of schedulers) {
+      if (wanted.has(scheduler.key)) continue;
+      await queues[name].removeJobScheduler(scheduler.key);
+      removed += 1;
     }
   }
   for (const scheduler of desired) {
-    await queues[scheduler.queue].upsertJobScheduler(
-      scheduler.id,
-      { every: scheduler.everyMs },
-      { name: scheduler.jobName, data: scheduler.data },
-    );
+    await queues[scheduler.queue].upsertJobScheduler(scheduler.id, { every: scheduler.everyMs }, { name: scheduler.jobName, data: scheduler.data });
   }
   logger.info({ schedulers: desired.length, removed }, "job schedulers reconciled");
 }

@@ -1,11 +1,21 @@
 import { db } from "@/lib/db";
 import type { WorkerIdentity } from "@/features/system/schema";
 
-export async function recordWorkerHeartbeat(identity: WorkerIdentity, seenAt = new Date()) {
+/** The process is alive and reaches Postgres. */
+export async function recordWorkerAlive(identity: WorkerIdentity, seenAt = new Date()) {
   await db.workerHeartbeat.upsert({
     where: { workerId: identity.workerId },
     create: { ...identity, lastSeenAt: seenAt },
     update: { lastSeenAt: seenAt },
+  });
+}
+
+/** This process just ran a scheduled job: schedulers fire and Redis hands out work. */
+export async function recordScheduledJobRun(identity: WorkerIdentity, ranAt = new Date()) {
+  await db.workerHeartbeat.upsert({
+    where: { workerId: identity.workerId },
+    create: { ...identity, lastSeenAt: ranAt, lastJobAt: ranAt },
+    update: { lastSeenAt: ranAt, lastJobAt: ranAt },
   });
 }
 

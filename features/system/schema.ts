@@ -9,8 +9,12 @@ export const workerIdentitySchema = z.object({
 });
 export type WorkerIdentity = z.infer<typeof workerIdentitySchema>;
 
-/** A worker that has not processed a heartbeat for this long is shown as offline. */
+/** How often each worker process reports that it is alive. */
+export const WORKER_ALIVE_INTERVAL_MS = 15_000;
+/** A worker silent for this long (several missed reports) is shown as offline. */
 export const WORKER_STALE_AFTER_MS = 90_000;
+/** Scheduled heartbeat jobs fire every 30 s; none for this long means schedulers or Redis are stuck. */
+export const SCHEDULED_JOBS_STALE_AFTER_MS = 120_000;
 
 export const systemStatusSchema = z.object({
   checkedAt: z.string(),
@@ -24,6 +28,10 @@ export const systemStatusSchema = z.object({
       lastSeenAt: z.string(),
       activeWorkers: z.number().int(),
     }),
+  ]),
+  scheduledJobs: z.discriminatedUnion("state", [
+    z.object({ state: z.literal("never_ran") }),
+    z.object({ state: z.enum(["running", "stalled"]), lastRunAt: z.string() }),
   ]),
 });
 export type SystemStatus = z.infer<typeof systemStatusSchema>;

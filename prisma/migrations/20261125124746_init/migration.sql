@@ -24,6 +24,7 @@ CREATE TABLE "worker_heartbeats" (
     "version" TEXT NOT NULL,
     "started_at" TIMESTAMP(3) NOT NULL,
     "last_seen_at" TIMESTAMP(3) NOT NULL,
+    "last_job_at" TIMESTAMP(3),
 
     CONSTRAINT "worker_heartbeats_pkey" PRIMARY KEY ("worker_id")
 );
