@@ -30,4 +30,27 @@ const config = [
   layer(["emulator/**"], ["@/app", "@/features", "@/components", "@/worker", "next", "next/*"], "The emulator stands alone: it imports nothing from the product."),
 ];
 
+// Prisma only in data.ts / mutations.ts (reads and writes of a feature), seeds, tests and fixtures.
+// A separate rule from the layer check above, so that neither replaces the other's options.
+config.push(
+  {
+    files: ["**/*.ts", "**/*.tsx"],
+    ignores: ["**/data.ts", "**/mutations.ts", "lib/db.ts", "prisma/**", "e2e/fixtures/**", "**/*.test.ts"],
+    rules: {
+      "@typescript-eslint/no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            {
+              name: "@/lib/db",
+              importNames: ["db", "createDatabaseClient"],
+              message: "Query Postgres only in a feature's data.ts (reads) or mutations.ts (writes).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+);
+
 export default config;

@@ -2,7 +2,7 @@ import { defineConfig, devices } from "@playwright/test";
 import { E2E_PORT, E2E_WORKER_HEALTH_PORT, testEnvironment } from "./scripts/lib/test-env.ts";
 
 // End-to-end tests run the production build (`next build` first; npm test does it) and a real
-// worker against the test database, in Debian's Chromium: Playwright's own browser download cannot
+// worker against the test database, never whatever already listens on the test ports, in Debian's Chromium: Playwright's own browser download cannot
 // work on this network (../shared/design.md).
 const environment = testEnvironment();
 const isCI = Boolean(process.env.CI);
@@ -39,7 +39,7 @@ export default defineConfig({
       command: `node_modules/.bin/next start --port ${E2E_PORT}`,
       url: `http://127.0.0.1:${E2E_PORT}/api/healthz`,
       env: environment,
-      reuseExistingServer: !isCI,
+      reuseExistingServer: false,
       timeout: 60_000,
       stdout: "ignore",
       stderr: "pipe",
@@ -48,7 +48,7 @@ export default defineConfig({
       command: "node_modules/.bin/tsx worker/index.ts",
       url: `http://127.0.0.1:${E2E_WORKER_HEALTH_PORT}/healthz`,
       env: environment,
-      reuseExistingServer: !isCI,
+      reuseExistingServer: false,
       timeout: 60_000,
       stdout: "ignore",
       stderr: "pipe",

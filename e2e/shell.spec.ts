@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { seedUser, signInViaApi } from "./fixtures/users";
+import { E2E_WORKER_HEALTH_PORT, testEnvironment } from "@/scripts/lib/test-env";
 import { ConsolePage, SECTIONS } from "./pages/console-page";
 
 test("the console loads and shows the shell", async ({ page }) => {
@@ -18,10 +19,17 @@ test("the console loads and shows the shell", async ({ page }) => {
 
   for (const section of SECTIONS) await consolePage.open(section);
 
-  // Settings reads the worker's heartbeat from Postgres through the API: the e2e worker is running.
+  // Settings reads the worker's reports from Postgres through the API; the latest must be the worker
+  // this suite started (its pid is in the workerId its /healthz returns), not a leftover row.
+  const health = (await (await page.request.get(`http://127.0.0.1:${E2E_WORKER_HEALTH_PORT}/healthz`)).json()) as { workerId: string };
+  const workerPid = health.workerId.split(":").at(-2);
   await expect(page.getByText("Online", { exact: true })).toBeVisible();
+  await expect(page.getByText(new RegExp(`pid ${workerPid} ·`))).toBeVisible();
   await expect(page.getByText("http://127.0.0.1:3210/api/oauth/slack/callback")).toBeVisible();
-  await expect(page.getByText("test-only-secret")).toHaveCount(0);
+  const { NEXTAUTH_SECRET, ENCRYPTION_KEYS } = testEnvironment();
+  const pageText = await page.locator("body").innerText();
+  expect(pageText).not.toContain(NEXTAUTH_SECRET);
+  expect(pageText).not.toContain(ENCRYPTION_KEYS.split(":")[1]);
 
   await consolePage.signOut();
   await expect(page).toHaveURL(/\/signin/);

@@ -16,6 +16,15 @@ test("a signed-out visitor is sent to sign-in and lands where they were going", 
   await expect(new ConsolePage(page).heading("Events")).toBeVisible();
 });
 
+test("a crafted callbackUrl cannot send a user off-site after sign-in", async ({ page }) => {
+  const user = await seedUser();
+  // Browsers drop the tab, so a naive "starts with one slash" check would let this through to //evil.example.
+  await page.goto("/signin?callbackUrl=/%09/evil.example/phish");
+  await new SignInPage(page).signIn(user.email, user.password);
+  await expect(page).toHaveURL("/sources");
+  await expect(new ConsolePage(page).heading("Sources")).toBeVisible();
+});
+
 test("the API answers anonymous requests with 401 JSON", async ({ request }) => {
   const response = await request.get("/api/system/status");
   expect(response.status()).toBe(401);

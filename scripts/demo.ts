@@ -56,8 +56,8 @@ async function main() {
   step("Preparing the admin account");
   const admin = await seedAdmin();
   await disconnectDatabase();
-  const adminLine = describeSeededAdmin(admin);
-  console.log(`  ${adminLine}`);
+  // The credentials are printed once, in the banner below, where they stay visible.
+  console.log(`  ✓ ${admin.created ? "Created" : "Found"} the admin account ${admin.email}`);
 
   if (isBuildSkipped) {
     step("Skipping the production build (--no-build)");
@@ -82,8 +82,8 @@ async function main() {
     console.log("Stopped. Nothing is left running.");
     process.exit(exitCode);
   };
-  process.on("SIGINT", () => void stopAll(0));
-  process.on("SIGTERM", () => void stopAll(0));
+  // Detached children do not get the terminal's signals: forward every way the demo can be told to stop.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, () => void stopAll(0));
   for (const managed of processes) {
     void managed.exited.then((code) => {
       if (isStopping) return;
@@ -93,10 +93,16 @@ async function main() {
   }
 
   const isUp = await waitForHttp(`http://127.0.0.1:${env.PORT}/api/healthz`, 60_000, () => !isStopping);
-  if (!isUp) return;
+  if (!isUp) {
+    if (!isStopping) {
+      console.error(`\nThe console did not answer on port ${env.PORT} within 60 s (see the [web] lines above); stopping the demo.`);
+      await stopAll(1);
+    }
+    return;
+  }
   console.log(`
 \x1b[1mTributary is running at ${env.PUBLIC_URL}\x1b[0m
-  ${adminLine}
+  ${describeSeededAdmin(admin)}
   Worker health: http://127.0.0.1:${env.WORKER_HEALTH_PORT}/healthz
   Press Ctrl-C to stop.
 `);

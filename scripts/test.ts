@@ -53,7 +53,8 @@ async function main() {
   steps.push({ name: "services", ok: services.ok, seconds: 0 });
   if (!services.ok) return;
 
-  runStep("type-check", `${BIN}/tsc`, ["--noEmit"]);
+  // Route types first, so typed links are checked here and not only by the build.
+  runStep("type-check", "npm", ["run", "--silent", "typecheck"]);
   runStep("lint", `${BIN}/eslint`, ["--max-warnings=0", "."]);
   runStep(
     "unit + integration (vitest)",

@@ -23,6 +23,7 @@ describe("worker process", () => {
     const systemQueue = new Queue("system", { connection: redis, prefix });
     await systemQueue.upsertJobScheduler("pull:deleted-source:audit", { every: 60_000 }, { name: "pull", data: {} });
 
+    let workerId: string | undefined;
     const worker = startCommand(["tsx", "worker/index.ts"], { QUEUE_PREFIX: prefix, WORKER_HEALTH_PORT: String(healthPort), LOG_LEVEL: "debug" });
     try {
       const health = await waitUntil(async () => {
@@ -30,11 +31,13 @@ describe("worker process", () => {
         return response.ok ? ((await response.json()) as { status: string; workerId: string; redis: string }) : undefined;
       });
       expect(health).toMatchObject({ status: "ok", redis: "ready" });
+      workerId = health.workerId;
 
       const schedulers = await systemQueue.getJobSchedulers(0, -1);
       expect(schedulers.map((scheduler) => scheduler.key)).toEqual([HEARTBEAT_SCHEDULER_ID]);
 
-      const heartbeat = await waitUntil(() => db.workerHeartbeat.findUnique({ where: { workerId: health.workerId } }));
+      // The scheduled heartbeat job ran through Redis on this worker (not only its liveness timer).
+      const heartbeat = await waitUntil(() => db.workerHeartbeat.findFirst({ where: { workerId: health.workerId, lastJobAt: { not: null } } }));
       expect(heartbeat.hostname).toBe(hostname());
       expect(health.workerId).toBe(`${hostname()}:${heartbeat.pid}:${health.workerId.split(":").at(-1)}`);
       expect(Date.now() - heartbeat.lastSeenAt.getTime()).toBeLessThan(60_000);
@@ -53,6 +56,7 @@ describe("worker process", () => {
       await expect(fetch(`http://127.0.0.1:${healthPort}/healthz`)).rejects.toThrow();
     } finally {
       worker.child.kill("SIGKILL");
+      if (workerId) await db.workerHeartbeat.delete({ where: { workerId } });
       await systemQueue.obliterate({ force: true });
       await systemQueue.close();
     }

@@ -12,3 +12,20 @@ export type SignInInput = z.infer<typeof signInSchema>;
 export const SIGN_IN_ERROR_MESSAGE = "That email and password don't match an active account.";
 
 export const ROLE_LABELS = { ADMIN: "Admin", ANALYST: "Analyst" } as const satisfies Record<string, string>;
+
+const DEFAULT_DESTINATION = "/sources";
+
+/**
+ * Only same-origin destinations: a crafted ?callbackUrl= must not send a user to another site. The
+ * value is resolved the way the browser will resolve it (which drops tabs and newlines, turns "\\"
+ * into "/"…) and kept only if it stays on this origin.
+ */
+export function safeCallbackPath(value: string | undefined, origin: string): string {
+  if (!value) return DEFAULT_DESTINATION;
+  try {
+    const target = new URL(value, origin);
+    return target.origin === origin ? `${target.pathname}${target.search}${target.hash}` : DEFAULT_DESTINATION;
+  } catch {
+    return DEFAULT_DESTINATION;
+  }
+}

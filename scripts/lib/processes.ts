@@ -54,22 +54,26 @@ export function startProcess(
   return { name, child, exited };
 }
 
-/** SIGTERM to the whole group, SIGKILL after a grace period; resolves when the process is gone. */
-export async function stopProcess(managed: ManagedProcess, graceMs = 15_000): Promise<void> {
+/**
+ * SIGTERM to the whole group, SIGKILL after a grace period; resolves when the process is gone. The
+ * group is swept even when its leader has already exited, so nothing it started survives.
+ */
+export async function stopProcess(managed: ManagedProcess, graceMs = 30_000): Promise<void> {
   const { child } = managed;
-  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  if (child.pid === undefined) return;
   const signalGroup = (signal: NodeJS.Signals) => {
     try {
       process.kill(-child.pid!, signal);
     } catch {
-      // Already gone.
+      // Nothing left in the group.
     }
   };
-  signalGroup("SIGTERM");
-  const timer = setTimeout(() => signalGroup("SIGKILL"), graceMs);
-  await managed.exited;
-  clearTimeout(timer);
-  // Whatever the leader left behind in its group.
+  if (child.exitCode === null && child.signalCode === null) {
+    signalGroup("SIGTERM");
+    const timer = setTimeout(() => signalGroup("SIGKILL"), graceMs);
+    await managed.exited;
+    clearTimeout(timer);
+  }
   signalGroup("SIGKILL");
 }
 

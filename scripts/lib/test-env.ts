@@ -5,7 +5,7 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || "postgresql://
 export const E2E_PORT = 3210;
 export const E2E_WORKER_HEALTH_PORT = 3211;
 
-export function testEnvironment(): Record<string, string> {
+export function testEnvironment() {
   return {
     DATABASE_URL: TEST_DATABASE_URL,
     REDIS_URL: process.env.TEST_REDIS_URL || "redis://127.0.0.1:6379",
@@ -18,5 +18,5 @@ export function testEnvironment(): Record<string, string> {
     QUEUE_PREFIX: "tributary-test",
     LOG_LEVEL: "info",
     NEXT_TELEMETRY_DISABLED: "1",
-  };
+  } satisfies Record<string, string>;
 }

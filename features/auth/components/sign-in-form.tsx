@@ -4,12 +4,7 @@ import { AlertCircle } from "lucide-react";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { SIGN_IN_ERROR_MESSAGE, signInSchema } from "@/features/auth/schema";
-
-/** Only same-origin paths: a crafted ?callbackUrl= must not send a user to another site. */
-function safeCallbackPath(value: string | undefined): string {
-  return value && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : "/sources";
-}
+import { safeCallbackPath, SIGN_IN_ERROR_MESSAGE, signInSchema } from "@/features/auth/schema";
 
 export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -32,7 +27,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
         return;
       }
       // A full navigation, so the server renders the console with the new session cookie.
-      window.location.assign(safeCallbackPath(callbackUrl));
+      window.location.assign(safeCallbackPath(callbackUrl, window.location.origin));
     } catch {
       setError("Tributary could not be reached. Check your connection and try again.");
     } finally {
