@@ -21,6 +21,7 @@ type Processor = (job: Job, logger: Logger) => Promise<void>;
 class StartupError extends Error {}
 
 const CONCURRENCY_PER_QUEUE = 5;
+const REDIS_ERROR_LOG_INTERVAL_MS = 10_000;
 
 async function main() {
   loadEnvFiles();
@@ -34,10 +35,20 @@ async function main() {
     version: APP_VERSION,
     startedAt: new Date(),
   };
+  // While Redis is down every connection reports each reconnect attempt; one line per component
+  // every few seconds says the same without flooding the log (or BullMQ's unstructured fallback).
+  const lastReported = new Map<string, number>();
+  const reportRedisProblem = (component: string, error: Error) => {
+    const now = Date.now();
+    if (now - (lastReported.get(component) ?? 0) < REDIS_ERROR_LOG_INTERVAL_MS) return;
+    lastReported.set(component, now);
+    logger.warn({ component, err: error.message }, "queue connection error; retrying");
+  };
   const redis = createRedisConnection(env.REDIS_URL);
-  redis.on("error", (error) => logger.warn({ err: error.message }, "redis connection error"));
+  redis.on("error", (error) => reportRedisProblem("connection", error));
 
   const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, createQueue(name, redis, env.QUEUE_PREFIX)])) as Record<QueueName, Queue>;
+  for (const [name, queue] of Object.entries(queues)) queue.on("error", (error) => reportRedisProblem(`queue:${name}`, error));
   const processors: Record<QueueName, Processor> = { system: createSystemProcessor(identity) };
 
   const workers = QUEUE_NAMES.map((name) => {
@@ -54,7 +65,7 @@ async function main() {
     worker.on("failed", (job, error) =>
       logger.error({ queue: name, jobId: job?.id, jobName: job?.name, attempt: job?.attemptsMade, err: error.message }, "job failed"),
     );
-    worker.on("error", (error) => logger.error({ queue: name, err: error.message }, "worker error"));
+    worker.on("error", (error) => reportRedisProblem(`worker:${name}`, error));
     return worker;
   });
 
