@@ -1,12 +1,15 @@
 import { PrismaPg } from "@prisma/adapter-pg";
 import { defineConfig } from "prisma/config";
-import { DEFAULT_DATABASE_URL, loadEnvFiles } from "./lib/env";
+import { envSchema, loadEnvFiles, parseWith } from "./lib/env";
 
 // Prisma 6.19 fully offline: the migration engine runs as WebAssembly through the pg driver adapter,
 // so no native engine is downloaded (see ../shared/design.md). With a config file Prisma no longer
 // reads .env itself; load the same files as web and worker.
 loadEnvFiles();
-process.env.DATABASE_URL ||= DEFAULT_DATABASE_URL;
+const { DATABASE_URL } = parseWith(envSchema.pick({ DATABASE_URL: true }), process.env);
+// schema.prisma's env("DATABASE_URL") must resolve too: without it 6.19's generate falls back to
+// downloading the native query engine, which this network cannot do.
+process.env.DATABASE_URL = DATABASE_URL;
 
 type Result = { fields: { dataTypeID: number }[] };
 type Query = { sql: string; args: unknown[] };
@@ -55,6 +58,6 @@ export default defineConfig({
   schema: "prisma/schema.prisma",
   migrations: { path: "prisma/migrations", seed: "tsx prisma/seed.ts" },
   async adapter() {
-    return migrationAdapter(process.env.DATABASE_URL!);
+    return migrationAdapter(DATABASE_URL);
   },
 });

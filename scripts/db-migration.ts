@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DEFAULT_DATABASE_URL, loadEnvFiles } from "@/lib/env";
+import { envSchema, loadEnvFiles, parseWith } from "@/lib/env";
 import { createDatabaseIfMissing, dropDatabase, withDatabaseName } from "@/lib/postgres-admin";
 
 // `prisma migrate dev` needs a shadow database it cannot get here (see ../shared/design.md), so the
@@ -25,7 +25,8 @@ async function main() {
     process.exit(2);
   }
   loadEnvFiles();
-  const scratchUrl = withDatabaseName(process.env.DATABASE_URL || DEFAULT_DATABASE_URL, `tributary_scratch_${randomBytes(4).toString("hex")}`);
+  const { DATABASE_URL } = parseWith(envSchema.pick({ DATABASE_URL: true }), process.env);
+  const scratchUrl = withDatabaseName(DATABASE_URL, `tributary_scratch_${randomBytes(4).toString("hex")}`);
   // migrate diff reads the provider from the lock file, which the very first migration must create.
   const lockFile = join(MIGRATIONS_DIR, "migration_lock.toml");
   mkdirSync(MIGRATIONS_DIR, { recursive: true });
