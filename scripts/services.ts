@@ -2,7 +2,7 @@ import { ConfigError, envSchema, loadEnvFiles, parseWith } from "@/lib/env";
 import { ensureServices } from "@/scripts/lib/services";
 
 // Only the connection settings matter here: secrets may not be configured yet on a fresh clone.
-export const connectionSchema = envSchema.pick({ DATABASE_URL: true, REDIS_URL: true });
+const connectionSchema = envSchema.pick({ DATABASE_URL: true, REDIS_URL: true });
 
 async function main() {
   loadEnvFiles();

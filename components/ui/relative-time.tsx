@@ -9,7 +9,7 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["second", 1000],
 ];
 
-export function formatRelative(from: Date, now: Date): string {
+function formatRelative(from: Date, now: Date): string {
   const elapsed = from.getTime() - now.getTime();
   const format = new Intl.RelativeTimeFormat("en", { numeric: "auto", style: "short" });
   for (const [unit, size] of UNITS) {

@@ -1,13 +1,7 @@
 import { z } from "zod";
 
-export const workerIdentitySchema = z.object({
-  workerId: z.string().min(1).max(200),
-  hostname: z.string().min(1).max(255),
-  pid: z.number().int().positive(),
-  version: z.string().min(1).max(64),
-  startedAt: z.date(),
-});
-export type WorkerIdentity = z.infer<typeof workerIdentitySchema>;
+/** Who a worker process is; built by the process itself, so a type rather than a boundary schema. */
+export type WorkerIdentity = { workerId: string; hostname: string; pid: number; version: string; startedAt: Date };
 
 /** How often each worker process reports that it is alive. */
 export const WORKER_ALIVE_INTERVAL_MS = 15_000;
