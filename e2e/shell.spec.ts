@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { seedUser, signInViaApi } from "./fixtures/users";
-import { E2E_WORKER_HEALTH_PORT, testEnvironment } from "@/scripts/lib/test-env";
+import { E2E_PORT, E2E_WORKER_HEALTH_PORT, testEnvironment } from "@/scripts/lib/test-env";
 import { ConsolePage, SECTIONS } from "./pages/console-page";
 
 test("the console loads and shows the shell", async ({ page }) => {
@@ -25,7 +25,7 @@ test("the console loads and shows the shell", async ({ page }) => {
   const workerPid = health.workerId.split(":").at(-2);
   await expect(page.getByText("Online", { exact: true })).toBeVisible();
   await expect(page.getByText(new RegExp(`pid ${workerPid} ·`))).toBeVisible();
-  await expect(page.getByText("http://127.0.0.1:3210/api/oauth/slack/callback")).toBeVisible();
+  await expect(page.getByText(`http://127.0.0.1:${E2E_PORT}/api/oauth/slack/callback`)).toBeVisible();
   const { NEXTAUTH_SECRET, ENCRYPTION_KEYS } = testEnvironment();
   const pageText = await page.locator("body").innerText();
   expect(pageText).not.toContain(NEXTAUTH_SECRET);

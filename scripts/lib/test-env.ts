@@ -2,8 +2,9 @@
 // that tests never touch the developer's own database, queues or ports.
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/tributary_test";
-export const E2E_PORT = 3210;
-export const E2E_WORKER_HEALTH_PORT = 3211;
+// Overridable so that two checkouts can run their suites side by side on one machine.
+export const E2E_PORT = Number(process.env.TEST_E2E_PORT || 3210);
+export const E2E_WORKER_HEALTH_PORT = Number(process.env.TEST_E2E_WORKER_HEALTH_PORT || E2E_PORT + 1);
 
 export function testEnvironment() {
   return {
@@ -15,7 +16,7 @@ export function testEnvironment() {
     // Fixed, test-only values: they protect nothing real.
     NEXTAUTH_SECRET: "test-only-secret-0123456789abcdef0123456789",
     ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 7).toString("base64")}`,
-    QUEUE_PREFIX: "tributary-test",
+    QUEUE_PREFIX: process.env.TEST_QUEUE_PREFIX || "tributary-test",
     LOG_LEVEL: "info",
     NEXT_TELEMETRY_DISABLED: "1",
   } satisfies Record<string, string>;
