@@ -1,5 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
-import { PrismaClient } from "@/lib/generated/prisma/client";
+import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/env";
 
 export type Database = InstanceType<typeof PrismaClient>;
@@ -34,3 +34,6 @@ export async function disconnectDatabase() {
   globalForDb.database = undefined;
   if (client) await client.$disconnect();
 }
+
+/** What a data or mutation function accepts when it may run inside a caller's transaction. */
+export type DatabaseClient = Database | Prisma.TransactionClient;

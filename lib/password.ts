@@ -7,7 +7,6 @@ const KEY_LENGTH = 32;
 const SALT_BYTES = 16;
 const MAX_MEMORY = 128 * PARAMETERS.N * PARAMETERS.r * 2;
 
-export const PASSWORD_MIN_LENGTH = 12;
 
 function deriveKey(password: string, salt: Buffer, keyLength: number, options: ScryptOptions): Promise<Buffer> {
   return new Promise((resolve, reject) => {

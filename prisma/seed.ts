@@ -3,7 +3,8 @@ import { setUserPassword, createUserIfMissing } from "@/features/auth/mutations"
 import { emailSchema } from "@/features/auth/schema";
 import { disconnectDatabase } from "@/lib/db";
 import { loadEnvFiles } from "@/lib/env";
-import { generatePassword, hashPassword, PASSWORD_MIN_LENGTH } from "@/lib/password";
+import { generatePassword, hashPassword } from "@/lib/password";
+import { PASSWORD_MIN_LENGTH } from "@/lib/password-policy";
 
 const seedEnvSchema = z.object({
   DEMO_ADMIN_EMAIL: emailSchema.default("admin@tributary.local"),

@@ -4,9 +4,10 @@ declare module "next-auth" {
   interface User {
     id: string;
     role: Role;
+    sessionVersion: number;
   }
   interface Session {
-    user: { id: string; email: string; name: string; role: Role };
+    user: { id: string; email: string; name: string; role: Role; sessionVersion: number };
   }
 }
 
@@ -14,5 +15,6 @@ declare module "next-auth/jwt" {
   interface JWT {
     userId?: string;
     role?: Role;
+    sessionVersion?: number;
   }
 }

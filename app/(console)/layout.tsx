@@ -3,22 +3,24 @@ import type { ReactNode } from "react";
 import { Header } from "@/components/layout/header";
 import { Sidebar, type NavItem } from "@/components/layout/sidebar";
 import { SignOutButton } from "@/features/auth/components/sign-out-button";
+import { can, type Permission } from "@/features/auth/permissions";
 import { ROLE_LABELS } from "@/features/auth/schema";
 import { requireUser } from "@/features/auth/session";
 import { APP_VERSION } from "@/lib/version";
 
-const NAVIGATION: NavItem[] = [
-  { href: "/sources", label: "Sources", icon: <Waves className="size-4" /> },
-  { href: "/events", label: "Events", icon: <Inbox className="size-4" /> },
-  { href: "/alarms", label: "Alarms", icon: <Bell className="size-4" /> },
-  { href: "/settings", label: "Settings", icon: <Settings className="size-4" /> },
+// Each page checks its own permission; this only hides links a role could not use.
+const NAVIGATION: (NavItem & { permission: Permission })[] = [
+  { href: "/sources", label: "Sources", icon: <Waves className="size-4" />, permission: "console:read" },
+  { href: "/events", label: "Events", icon: <Inbox className="size-4" />, permission: "console:read" },
+  { href: "/alarms", label: "Alarms", icon: <Bell className="size-4" />, permission: "console:read" },
+  { href: "/settings", label: "Settings", icon: <Settings className="size-4" />, permission: "settings:read" },
 ];
 
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
   return (
     <div className="flex min-h-screen">
-      <Sidebar productName="Tributary" items={NAVIGATION} footer={`Tributary ${APP_VERSION}`} />
+      <Sidebar productName="Tributary" items={NAVIGATION.filter((item) => can(user, item.permission)).map(({ permission: _permission, ...item }) => item)} footer={`Tributary ${APP_VERSION}`} />
       <div className="flex min-w-0 flex-1 flex-col">
         <Header user={{ name: user.name, email: user.email, roleLabel: ROLE_LABELS[user.role] }} actions={<SignOutButton />} />
         <main className="flex-1 px-8 py-8">

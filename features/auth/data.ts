@@ -3,7 +3,7 @@ import { db } from "@/lib/db";
 export async function findUserForSignIn(email: string) {
   return db.user.findUnique({
     where: { email },
-    select: { id: true, email: true, name: true, role: true, passwordHash: true, disabledAt: true },
+    select: { id: true, email: true, name: true, role: true, passwordHash: true, disabledAt: true, sessionVersion: true },
   });
 }
 
@@ -11,6 +11,6 @@ export async function findUserForSignIn(email: string) {
 export async function findActiveUser(id: string) {
   return db.user.findFirst({
     where: { id, disabledAt: null },
-    select: { id: true, email: true, name: true, role: true },
+    select: { id: true, email: true, name: true, role: true, sessionVersion: true },
   });
 }

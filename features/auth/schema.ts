@@ -11,6 +11,19 @@ export type SignInInput = z.infer<typeof signInSchema>;
 
 export const SIGN_IN_ERROR_MESSAGE = "That email and password don't match an active account.";
 
+// next-auth v4 hands the message of an error thrown in authorize() to the client as `error`.
+const THROTTLED_PREFIX = "throttled:";
+export const throttledSignInError = (retryAfterSeconds: number) => `${THROTTLED_PREFIX}${retryAfterSeconds}`;
+
+/** What the sign-in form says for the error code next-auth returned. */
+export function signInErrorMessage(error: string | null | undefined): string {
+  if (error?.startsWith(THROTTLED_PREFIX)) {
+    const seconds = Number(error.slice(THROTTLED_PREFIX.length)) || 60;
+    return `Too many failed sign-in attempts. Wait ${seconds} second${seconds === 1 ? "" : "s"} and try again.`;
+  }
+  return SIGN_IN_ERROR_MESSAGE;
+}
+
 export const ROLE_LABELS = { ADMIN: "Admin", ANALYST: "Analyst" } as const satisfies Record<string, string>;
 
 const DEFAULT_DESTINATION = "/sources";

@@ -2,35 +2,66 @@ import type { AuthOptions } from "next-auth";
 import { getServerSession } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { headers } from "next/headers";
-import { redirect } from "next/navigation";
+import { forbidden, redirect } from "next/navigation";
+import type { NextResponse } from "next/server";
+import { recordAudit } from "@/features/audit/mutations";
+import type { AuditContext } from "@/features/audit/schema";
 import { findActiveUser, findUserForSignIn } from "@/features/auth/data";
 import { recordSignIn } from "@/features/auth/mutations";
-import { signInSchema } from "@/features/auth/schema";
+import { can, type Permission } from "@/features/auth/permissions";
+import { signInSchema, throttledSignInError } from "@/features/auth/schema";
+import { clearSignInFailures, recordSignInFailure, signInRetryAfterSeconds } from "@/features/auth/throttle";
+import { actionError, type ActionError } from "@/lib/action";
 import { getEnv } from "@/lib/env";
-import { REQUEST_PATH_HEADER } from "@/lib/http";
+import { clientAddress, forbiddenResponse, REQUEST_PATH_HEADER, unauthorized } from "@/lib/http";
+import { REQUEST_ID_HEADER } from "@/lib/logger";
 import { hashPassword, verifyPassword } from "@/lib/password";
 import { requestLogger } from "@/lib/web-logger";
 
 const SESSION_MAX_AGE_SECONDS = 12 * 3600;
 
-// Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
+// Verified against when the email is unknown or has no password yet, so every refusal takes as long
+// as a wrong password and timing does not tell which accounts exist.
 let decoyHash: Promise<string> | undefined;
 
+function toHeaders(raw: Record<string, unknown> | undefined): Headers {
+  return new Headers(Object.entries(raw ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
 async function authorize(credentials: Record<string, unknown> | undefined, request: { headers?: Record<string, unknown> }) {
-  const logger = requestLogger(new Headers(Object.entries(request.headers ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === "string")));
+  const requestHeaders = toHeaders(request.headers);
+  const logger = requestLogger(requestHeaders);
   const parsed = signInSchema.safeParse(credentials ?? {});
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
+  const attempt = { email, address: clientAddress(requestHeaders) };
+  const audit = (actor: AuditContext["actor"]): AuditContext => ({ actor, ipAddress: attempt.address, requestId: requestHeaders.get(REQUEST_ID_HEADER) });
+
+  const retryAfter = await signInRetryAfterSeconds(attempt);
+  if (retryAfter > 0) {
+    // Checked before the password, so a blocked guesser learns nothing and costs no hashing.
+    logger.warn({ event: "sign_in_throttled", address: attempt.address, retryAfter }, "sign-in throttled");
+    throw new Error(throttledSignInError(retryAfter));
+  }
+
   const user = await findUserForSignIn(email);
   decoyHash ??= hashPassword("decoy password that matches nothing");
   const isValid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
-  if (!user || !isValid || user.disabledAt) {
-    logger.info({ event: "sign_in_failed", email }, "sign-in refused");
+  if (!user || !user.passwordHash || !isValid || user.disabledAt) {
+    const { isNowBlocked } = await recordSignInFailure(attempt);
+    const reason = !user ? "unknown_email" : user.disabledAt ? "account_disabled" : !user.passwordHash ? "password_not_set" : "wrong_password";
+    logger.info({ event: "sign_in_failed", reason, address: attempt.address }, "sign-in refused");
+    const actor = { id: user?.id ?? null, label: email };
+    const target = { type: "user", id: user?.id ?? null, label: email };
+    await recordAudit(audit(actor), { action: "auth.sign_in_failed", target, details: { reason } });
+    if (isNowBlocked) await recordAudit(audit(actor), { action: "auth.sign_in_throttled", target });
     return null;
   }
+  await clearSignInFailures(email);
   await recordSignIn(user.id);
+  await recordAudit(audit({ id: user.id, label: user.email }), { action: "auth.sign_in", target: { type: "user", id: user.id, label: user.email } });
   logger.info({ event: "sign_in", userId: user.id }, "signed in");
-  return { id: user.id, email: user.email, name: user.name, role: user.role };
+  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
 }
 
 let cachedOptions: AuthOptions | undefined;
@@ -39,11 +70,12 @@ let cachedOptions: AuthOptions | undefined;
 export function getAuthOptions(): AuthOptions {
   if (cachedOptions) return cachedOptions;
   const env = getEnv();
-  // next-auth v4 reads its base URL (and whether cookies are Secure) from NEXTAUTH_URL.
+  // next-auth v4 reads its base URL from NEXTAUTH_URL.
   process.env.NEXTAUTH_URL ??= env.PUBLIC_URL;
   cachedOptions = {
     secret: env.NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+    // HttpOnly and SameSite=Lax always; Secure (and the __Secure- prefix) when served over https.
     useSecureCookies: env.PUBLIC_URL.startsWith("https://"),
     pages: { signIn: "/signin", error: "/signin" },
     providers: [
@@ -58,30 +90,40 @@ export function getAuthOptions(): AuthOptions {
         if (user) {
           token.userId = user.id;
           token.role = user.role;
+          token.sessionVersion = user.sessionVersion;
         }
         return token;
       },
       session({ session, token }) {
         if (token.userId && token.role) {
-          session.user = { id: token.userId, email: token.email ?? "", name: token.name ?? "", role: token.role };
+          session.user = { id: token.userId, email: token.email ?? "", name: token.name ?? "", role: token.role, sessionVersion: token.sessionVersion ?? 0 };
         }
         return session;
+      },
+    },
+    events: {
+      async signOut({ token }) {
+        if (!token.userId) return;
+        await recordAudit({ actor: { id: token.userId, label: token.email ?? token.userId } }, { action: "auth.sign_out", target: { type: "user", id: token.userId, label: token.email ?? null } });
       },
     },
   };
   return cachedOptions;
 }
 
-export type CurrentUser = NonNullable<Awaited<ReturnType<typeof findActiveUser>>>;
+export type CurrentUser = { id: string; email: string; name: string; role: NonNullable<Awaited<ReturnType<typeof findActiveUser>>>["role"] };
 
 /**
- * The signed-in user, re-read from Postgres on every request so that a disabled account or a
- * changed role takes effect at once instead of when the JWT expires.
+ * The signed-in user, re-read from Postgres on every request so that a disabled account, a changed
+ * role or a password reset takes effect at once instead of when the JWT expires.
  */
 export async function getCurrentUser(): Promise<CurrentUser | null> {
   const session = await getServerSession(getAuthOptions());
   const userId = session?.user?.id;
-  return userId ? findActiveUser(userId) : null;
+  if (!userId) return null;
+  const user = await findActiveUser(userId);
+  if (!user || user.sessionVersion !== (session.user.sessionVersion ?? 0)) return null;
+  return { id: user.id, email: user.email, name: user.name, role: user.role };
 }
 
 /** For pages and layouts: the user, or a redirect to sign-in that comes back to this page. */
@@ -90,4 +132,39 @@ export async function requireUser(): Promise<CurrentUser> {
   if (user) return user;
   const path = (await headers()).get(REQUEST_PATH_HEADER);
   redirect(path && path !== "/" ? `/signin?callbackUrl=${encodeURIComponent(path)}` : "/signin");
+}
+
+/** For pages: sign-in when anonymous, the 403 page when the role does not allow it. */
+export async function requirePermission(permission: Permission): Promise<CurrentUser> {
+  const user = await requireUser();
+  if (!can(user, permission)) forbidden();
+  return user;
+}
+
+export type RequestAuthorization = { ok: true; user: CurrentUser } | { ok: false; response: NextResponse };
+
+/** For route handlers: 401 JSON when anonymous, 403 JSON when the role does not allow it. */
+export async function authorizeRequest(permission: Permission): Promise<RequestAuthorization> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, response: unauthorized() };
+  if (!can(user, permission)) return { ok: false, response: forbiddenResponse() };
+  return { ok: true, user };
+}
+
+export type ActionAuthorization = { ok: true; user: CurrentUser; audit: AuditContext } | { ok: false; error: ActionError };
+
+/**
+ * For server actions, first thing: actions are public HTTP endpoints whatever page renders them.
+ * Returns the audit context (actor, address, request ID) the action records its change with.
+ */
+export async function authorizeAction(permission: Permission): Promise<ActionAuthorization> {
+  const user = await getCurrentUser();
+  if (!user) return { ok: false, error: actionError("unauthorized", "Your session has ended. Sign in again.") };
+  if (!can(user, permission)) return { ok: false, error: actionError("forbidden", "Your role does not allow this. Ask an admin.") };
+  const requestHeaders = await headers();
+  return {
+    ok: true,
+    user,
+    audit: { actor: { id: user.id, label: user.email }, ipAddress: clientAddress(requestHeaders), requestId: requestHeaders.get(REQUEST_ID_HEADER) },
+  };
 }

@@ -3,12 +3,12 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { requireUser } from "@/features/auth/session";
+import { requirePermission } from "@/features/auth/session";
 
 export const metadata: Metadata = { title: "Alarms" };
 
 export default async function AlarmsPage() {
-  await requireUser();
+  await requirePermission("console:read");
   return (
     <>
       <PageHeader title="Alarms" description="Log drop-off alarms: who gets told, and when a source has gone quiet." />

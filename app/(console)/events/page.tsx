@@ -3,12 +3,12 @@ import type { Metadata } from "next";
 import { PageHeader } from "@/components/layout/page-header";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { requireUser } from "@/features/auth/session";
+import { requirePermission } from "@/features/auth/session";
 
 export const metadata: Metadata = { title: "Events" };
 
 export default async function EventsPage() {
-  await requireUser();
+  await requirePermission("console:read");
   return (
     <>
       <PageHeader title="Events" description="Normalized Slack events from every source, with Panther-style p_* fields for search and export." />

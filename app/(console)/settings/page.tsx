@@ -1,14 +1,13 @@
 import type { Metadata } from "next";
-import { PageHeader } from "@/components/layout/page-header";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
-import { requireUser } from "@/features/auth/session";
+import { requirePermission } from "@/features/auth/session";
 import { WorkerStatus } from "@/features/system/components/worker-status";
 import { getEnv, redactUrl } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
-  await requireUser();
+  await requirePermission("settings:read");
   const env = getEnv();
   // Only values that are safe to show: no secrets, and passwords stripped from connection URLs.
   const configuration = [
@@ -23,7 +22,6 @@ export default async function SettingsPage() {
   ];
   return (
     <>
-      <PageHeader title="Settings" description="How this Tributary installation is running." />
       <div className="space-y-6">
         <Card>
           <CardHeader title="Worker" description="The background process that pulls Slack and sends alarms." />

@@ -4,7 +4,7 @@ import { PageHeader } from "@/components/layout/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
-import { requireUser } from "@/features/auth/session";
+import { requirePermission } from "@/features/auth/session";
 
 export const metadata: Metadata = { title: "Sources" };
 
@@ -30,7 +30,7 @@ const LOG_TYPES = [
 ];
 
 export default async function SourcesPage() {
-  await requireUser();
+  await requirePermission("console:read");
   return (
     <>
       <PageHeader title="Sources" description="Slack apps Tributary pulls logs from every minute, and whether their data is flowing." />

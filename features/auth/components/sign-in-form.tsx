@@ -4,7 +4,7 @@ import { AlertCircle } from "lucide-react";
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { safeCallbackPath, SIGN_IN_ERROR_MESSAGE, signInSchema } from "@/features/auth/schema";
+import { safeCallbackPath, SIGN_IN_ERROR_MESSAGE, signInErrorMessage, signInSchema } from "@/features/auth/schema";
 
 export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
   const [error, setError] = useState<string | null>(null);
@@ -23,7 +23,7 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
     try {
       const result = await signIn("credentials", { ...parsed.data, redirect: false });
       if (!result?.ok) {
-        setError(SIGN_IN_ERROR_MESSAGE);
+        setError(signInErrorMessage(result?.error));
         return;
       }
       // A full navigation, so the server renders the console with the new session cookie.

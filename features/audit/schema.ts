@@ -1,0 +1,87 @@
+import { z } from "zod";
+
+/** Every action the audit trail records, with the words the console shows for it. */
+export const AUDIT_ACTIONS = {
+  "auth.sign_in": "Signed in",
+  "auth.sign_in_failed": "Sign-in refused",
+  "auth.sign_in_throttled": "Sign-in throttled",
+  "auth.sign_out": "Signed out",
+  "user.created": "User created",
+  "user.invited": "User invited",
+  "user.role_changed": "Role changed",
+  "user.disabled": "User disabled",
+  "user.enabled": "User re-enabled",
+  "user.password_reset": "Password reset started",
+  "user.password_set": "Password set",
+  "secrets.rotated": "Secrets re-encrypted",
+} as const;
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+const auditActionSchema = z.enum(Object.keys(AUDIT_ACTIONS) as [AuditAction, ...AuditAction[]]);
+
+/** Who did it: a signed-in user, or a named non-user actor such as the command line. */
+export type AuditActor = { id: string | null; label: string };
+export const CLI_ACTOR: AuditActor = { id: null, label: "command line" };
+
+export type AuditContext = { actor: AuditActor; ipAddress?: string | null; requestId?: string | null };
+
+// Details are small, flat and never secret: identifiers, old and new values, counts.
+type AuditDetail = string | number | boolean | null | string[];
+export type AuditEntryInput = {
+  action: AuditAction;
+  target: { type: string; id?: string | null; label?: string | null };
+  details?: Record<string, AuditDetail>;
+};
+
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((value) => value || undefined);
+
+export const AUDIT_PAGE_SIZE = 50;
+
+export const auditQuerySchema = z
+  .object({
+    action: z.union([auditActionSchema, z.literal("")]).optional().transform((value) => value || undefined),
+    actor: optionalText(254),
+    target: optionalText(200),
+    from: z.union([z.iso.datetime({ offset: true }), z.literal("")]).optional().transform((value) => (value ? new Date(value) : undefined)),
+    to: z.union([z.iso.datetime({ offset: true }), z.literal("")]).optional().transform((value) => (value ? new Date(value) : undefined)),
+    cursor: optionalText(200),
+    limit: z.coerce.number().int().min(1).max(200).default(AUDIT_PAGE_SIZE),
+  })
+  .refine((query) => !query.from || !query.to || query.from <= query.to, { message: "The start of the range must be before its end", path: ["from"] });
+export type AuditQuery = z.infer<typeof auditQuerySchema>;
+
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  actorLabel: z.string(),
+  action: z.string(),
+  targetType: z.string(),
+  targetId: z.string().nullable(),
+  targetLabel: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()),
+  ipAddress: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const auditPageSchema = z.object({ entries: z.array(auditEntrySchema), nextCursor: z.string().nullable() });
+export type AuditPage = z.infer<typeof auditPageSchema>;
+
+/** Keyset cursor: the (time, id) of the last entry shown, opaque to the client. */
+export function encodeAuditCursor(entry: { at: Date; id: string }): string {
+  return Buffer.from(`${entry.at.toISOString()}|${entry.id}`, "utf8").toString("base64url");
+}
+
+export function decodeAuditCursor(cursor: string): { at: Date; id: string } | null {
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const date = at ? new Date(at) : null;
+  return date && !Number.isNaN(date.getTime()) && id ? { at: date, id } : null;
+}
+
+export function describeAuditAction(action: string): string {
+  return action in AUDIT_ACTIONS ? AUDIT_ACTIONS[action as AuditAction] : action;
+}
