@@ -46,3 +46,7 @@ export async function findPasswordToken(tokenHash: string, now = new Date()): Pr
   if (token.expiresAt <= now) return { state: "expired" };
   return { state: "valid", purpose: token.purpose, email: token.user.email, name: token.user.name };
 }
+
+export async function isEmailTaken(email: string): Promise<boolean> {
+  return (await db.user.count({ where: { email } })) > 0;
+}
