@@ -54,3 +54,9 @@ export function withDatabaseName(databaseUrl: string, name: string): string {
   url.pathname = `/${encodeURIComponent(name)}`;
   return url.toString();
 }
+
+/** Creates the database named in the URL as a copy of another (which must have no open connections). */
+export async function createDatabaseFromTemplate(databaseUrl: string, templateName: string): Promise<void> {
+  const name = databaseName(databaseUrl);
+  await withMaintenanceClient(databaseUrl, (client) => client.query(`create database ${quoteIdentifier(name)} template ${quoteIdentifier(templateName)}`));
+}

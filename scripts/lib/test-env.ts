@@ -2,6 +2,8 @@
 // that tests never touch the developer's own database, queues or ports.
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/tributary_test";
+/** An empty, migrated database that tests copy when they need one to themselves. */
+export const TEST_TEMPLATE_DATABASE = `${new URL(TEST_DATABASE_URL).pathname.slice(1)}_template`;
 // Overridable so that two checkouts can run their suites side by side on one machine.
 export const E2E_PORT = Number(process.env.TEST_E2E_PORT || 3210);
 export const E2E_WORKER_HEALTH_PORT = Number(process.env.TEST_E2E_WORKER_HEALTH_PORT || E2E_PORT + 1);
