@@ -9,6 +9,7 @@ import { signInSchema } from "@/features/auth/schema";
 import { getEnv } from "@/lib/env";
 import { REQUEST_PATH_HEADER } from "@/lib/http";
 import { hashPassword, verifyPassword } from "@/lib/password";
+import { isHttpsUrl } from "@/lib/security-headers";
 import { requestLogger } from "@/lib/web-logger";
 
 const SESSION_MAX_AGE_SECONDS = 12 * 3600;
@@ -44,7 +45,7 @@ export function getAuthOptions(): AuthOptions {
   cachedOptions = {
     secret: env.NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
-    useSecureCookies: env.PUBLIC_URL.startsWith("https://"),
+    useSecureCookies: isHttpsUrl(env.PUBLIC_URL),
     pages: { signIn: "/signin", error: "/signin" },
     providers: [
       CredentialsProvider({
