@@ -1,18 +1,33 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { getEnv } from "@/lib/env";
 import { REQUEST_PATH_HEADER } from "@/lib/http";
 import { REQUEST_ID_HEADER, resolveRequestId } from "@/lib/logger";
+import { buildSecurityHeaders, createNonce, isHttpsUrl } from "@/lib/security-headers";
 import { webLogger } from "@/lib/web-logger";
 
 // Gives every request an ID that route handlers and pages log with (lib/web-logger.ts) and that the
-// response carries back, so a user's report can be matched to the server's log lines.
+// response carries back, so a user's report can be matched to the server's log lines. Also sets the
+// per-request Content-Security-Policy (a fresh nonce each time) and, over HTTPS, HSTS: here rather
+// than in next.config.js, whose headers are fixed at build time, while PUBLIC_URL is read at start.
 export function proxy(request: NextRequest) {
   const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
+  const securityHeaders = buildSecurityHeaders({
+    nonce: createNonce(),
+    // Not getEnv().NODE_ENV, which defaults to development: an unset NODE_ENV must not allow eval.
+    isDevelopment: process.env.NODE_ENV === "development",
+    isHttps: isHttpsUrl(getEnv().PUBLIC_URL),
+  });
   const headers = new Headers(request.headers);
   headers.set(REQUEST_ID_HEADER, requestId);
   headers.set(REQUEST_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
+  // Next.js takes the nonce for its own inline and framework scripts from the policy on the request.
+  // (`next start` happens to copy the proxy's response headers onto the request too; other hosts
+  // need not, so the request gets it explicitly.)
+  headers.set("Content-Security-Policy", securityHeaders["Content-Security-Policy"]);
   webLogger.info({ requestId, method: request.method, path: request.nextUrl.pathname }, "request");
   const response = NextResponse.next({ request: { headers } });
   response.headers.set(REQUEST_ID_HEADER, requestId);
+  for (const [name, value] of Object.entries(securityHeaders)) if (value) response.headers.set(name, value);
   return response;
 }
 

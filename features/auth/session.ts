@@ -16,6 +16,7 @@ import { getEnv } from "@/lib/env";
 import { clientAddress, forbiddenResponse, REQUEST_PATH_HEADER, unauthorized } from "@/lib/http";
 import { REQUEST_ID_HEADER } from "@/lib/logger";
 import { hashPassword, verifyPassword } from "@/lib/password";
+import { isHttpsUrl } from "@/lib/security-headers";
 import { requestLogger } from "@/lib/web-logger";
 
 const SESSION_MAX_AGE_SECONDS = 12 * 3600;
@@ -76,7 +77,7 @@ export function getAuthOptions(): AuthOptions {
     secret: env.NEXTAUTH_SECRET,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     // HttpOnly and SameSite=Lax always; Secure (and the __Secure- prefix) when served over https.
-    useSecureCookies: env.PUBLIC_URL.startsWith("https://"),
+    useSecureCookies: isHttpsUrl(env.PUBLIC_URL),
     pages: { signIn: "/signin", error: "/signin" },
     providers: [
       CredentialsProvider({

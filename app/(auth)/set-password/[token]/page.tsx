@@ -5,7 +5,10 @@ import { findPasswordToken } from "@/features/users/data";
 import { SetPasswordForm } from "@/features/users/components/set-password-form";
 import { hashToken } from "@/lib/tokens";
 
-export const metadata: Metadata = { title: "Choose a password", referrer: "no-referrer" };
+// Not referrer "no-referrer" despite the token in the address: browsers then send "Origin: null" on
+// the form's server action, which Next refuses. The site-wide strict-origin-when-cross-origin never
+// sends a path to another site, and this page links nowhere else.
+export const metadata: Metadata = { title: "Choose a password" };
 
 const PROBLEMS = {
   invalid: "This link is not valid. It may have been replaced by a newer one. Ask an admin for a new link.",
