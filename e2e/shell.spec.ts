@@ -4,7 +4,7 @@ import { E2E_PORT, E2E_WORKER_HEALTH_PORT, testEnvironment } from "@/scripts/lib
 import { ConsolePage, SECTIONS } from "./pages/console-page";
 
 test("the console loads and shows the shell", async ({ page }) => {
-  const user = await seedUser({ role: "ANALYST", name: "Ada Analyst" });
+  const user = await seedUser({ role: "ADMIN", name: "Ada Admin" });
   await signInViaApi(page, user);
 
   await page.goto("/");
@@ -14,8 +14,8 @@ test("the console loads and shows the shell", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "No sources yet" })).toBeVisible();
 
   await expect(consolePage.navigation.getByRole("link")).toHaveText([...SECTIONS]);
-  await expect(consolePage.signedInUser).toContainText("Ada Analyst");
-  await expect(consolePage.signedInUser).toContainText(`${user.email} · Analyst`);
+  await expect(consolePage.signedInUser).toContainText("Ada Admin");
+  await expect(consolePage.signedInUser).toContainText(`${user.email} · Admin`);
 
   for (const section of SECTIONS) await consolePage.open(section);
 

@@ -35,3 +35,18 @@ test("every response carries a request ID", async ({ request }) => {
   const response = await request.get("/api/healthz", { headers: { "x-request-id": "e2e-trace-0001" } });
   expect(response.headers()["x-request-id"]).toBe("e2e-trace-0001");
 });
+
+test("repeated wrong passwords lock the account for a minute with a clear message", async ({ page }) => {
+  const user = await seedUser();
+  await page.goto("/signin");
+  const signIn = new SignInPage(page);
+  for (let attempt = 1; attempt <= 5; attempt += 1) {
+    await signIn.signIn(user.email, `wrong password ${attempt}`);
+    await expect(signIn.error).toHaveText("That email and password don't match an active account.");
+    await expect(signIn.submit).toBeEnabled();
+  }
+  // Now even the right password waits: the guesser cannot tell it was right.
+  await signIn.signIn(user.email, user.password);
+  await expect(signIn.error).toContainText(/Too many failed sign-in attempts\. Wait \d+ seconds? and try again\./);
+  await expect(page).toHaveURL(/\/signin/);
+});

@@ -17,8 +17,13 @@ function toIso(local: FormDataEntryValue | null): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
+// Postgres stores JSON keys in its own order; a change reads better as "from … to …".
+const DETAIL_ORDER = ["from", "to"];
+const detailRank = (key: string) => (DETAIL_ORDER.includes(key) ? DETAIL_ORDER.indexOf(key) : DETAIL_ORDER.length);
+
 function formatDetails(details: AuditEntry["details"]): string {
   return Object.entries(details)
+    .sort(([left], [right]) => detailRank(left) - detailRank(right))
     .map(([key, value]) => `${key}: ${Array.isArray(value) ? value.join(", ") : String(value)}`)
     .join(" · ");
 }

@@ -1,0 +1,191 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
+import { PERMISSIONS, type Permission } from "@/features/auth/permissions";
+import { disableUser, seedUser, signInViaApi } from "./fixtures/users";
+
+// The authorization matrix, generated from what the build can actually serve: every page and route
+// handler under app/, and every server action in the build's action manifest, is requested as each
+// kind of caller. An entry missing from the policy below fails the suite, so a new route or action
+// cannot ship without someone deciding who may use it.
+
+type Access = Permission | "public";
+type Caller = "anonymous" | "analyst" | "admin" | "disabled admin";
+const CALLERS: Caller[] = ["anonymous", "analyst", "admin", "disabled admin"];
+
+const PAGE_POLICY: Record<string, Access> = {
+  // Only forwards to /sources, which checks.
+  "/": "public",
+  "/signin": "public",
+  "/set-password/[token]": "public",
+  "/sources": "console:read",
+  "/events": "console:read",
+  "/alarms": "console:read",
+  "/settings": "settings:read",
+  "/settings/users": "users:manage",
+  "/settings/audit": "audit:read",
+};
+
+const ROUTE_POLICY: Record<string, Access> = {
+  "GET /api/healthz": "public",
+  // next-auth's own endpoints (sign-in, CSRF token, session) must be reachable signed out.
+  "GET /api/auth/[...nextauth]": "public",
+  "POST /api/auth/[...nextauth]": "public",
+  "GET /api/system/status": "console:read",
+  "GET /api/users": "users:manage",
+  "GET /api/audit": "audit:read",
+};
+
+const ACTION_POLICY: Record<string, Access> = {
+  "features/users/actions.ts#inviteUserAction": "users:manage",
+  "features/users/actions.ts#changeUserRoleAction": "users:manage",
+  "features/users/actions.ts#disableUserAction": "users:manage",
+  "features/users/actions.ts#enableUserAction": "users:manage",
+  "features/users/actions.ts#resetUserPasswordAction": "users:manage",
+  // Authorized by the single-use token it is given, not by a session.
+  "features/users/actions.ts#setPasswordAction": "public",
+};
+
+// A value for each dynamic segment, so the route can be requested.
+const SAMPLE_SEGMENTS: Record<string, string> = { "[token]": "not-a-real-token-000000000000", "[...nextauth]": "session" };
+
+function filesNamed(directory: string, name: string): string[] {
+  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(directory, entry.name);
+    return entry.isDirectory() ? filesNamed(path, name) : entry.name === name ? [path] : [];
+  });
+}
+
+function routePattern(file: string): string {
+  const segments = relative("app", file).split(sep).slice(0, -1).filter((segment) => !/^\(.*\)$/.test(segment));
+  return `/${segments.join("/")}`;
+}
+
+const samplePath = (pattern: string) => pattern.replace(/\[[^\]]+\]/g, (segment) => SAMPLE_SEGMENTS[segment] ?? "sample");
+
+function discoverPages(): string[] {
+  return filesNamed("app", "page.tsx").map(routePattern).sort();
+}
+
+const HTTP_METHODS = "GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS";
+
+function discoverRoutes(): string[] {
+  return filesNamed("app", "route.ts")
+    .flatMap((file) => {
+      const source = readFileSync(file, "utf8");
+      // `export async function GET` or `export { handler as GET, handler as POST }` (next-auth).
+      const declared = source.matchAll(new RegExp(`export\\s+(?:async\\s+)?(?:function|const)\\s+(${HTTP_METHODS})\\b`, "g"));
+      const reexported = source.matchAll(new RegExp(`\\bas\\s+(${HTTP_METHODS})\\b`, "g"));
+      const methods = new Set([...declared, ...reexported].map((match) => match[1]!));
+      return [...methods].map((method) => `${method} ${routePattern(file)}`);
+    })
+    .sort();
+}
+
+type ActionEntry = { id: string; key: string; pagePath: string };
+
+function discoverActions(): ActionEntry[] {
+  const manifest = JSON.parse(readFileSync(".next/server/server-reference-manifest.json", "utf8")) as {
+    node: Record<string, { workers: Record<string, unknown>; filename: string; exportedName: string }>;
+  };
+  return Object.entries(manifest.node).map(([id, action]) => {
+    // Posted to a page that bundles the action, as the browser does.
+    const worker = Object.keys(action.workers)[0]!;
+    return { id, key: `${action.filename}#${action.exportedName}`, pagePath: samplePath(routePattern(`${worker}.tsx`)) };
+  });
+}
+
+function isAllowed(access: Access, caller: Caller): boolean {
+  if (access === "public") return true;
+  const role = caller === "admin" ? "ADMIN" : caller === "analyst" ? "ANALYST" : null;
+  return role !== null && (PERMISSIONS[access] as readonly string[]).includes(role);
+}
+
+async function callerContexts(browser: Browser, baseURL: string) {
+  const contexts = {} as Record<Caller, APIRequestContext>;
+  const admin = await seedUser({ role: "ADMIN" });
+  const analyst = await seedUser({ role: "ANALYST" });
+  const disabled = await seedUser({ role: "ADMIN" });
+  for (const [caller, user] of [["admin", admin], ["analyst", analyst], ["disabled admin", disabled]] as const) {
+    const context = await browser.newContext({ baseURL });
+    await signInViaApi(context, user);
+    contexts[caller] = context.request;
+  }
+  // Signed in while active, then disabled: the session cookie it still holds must be worthless.
+  await disableUser(disabled.id);
+  contexts.anonymous = (await browser.newContext({ baseURL })).request;
+  return contexts;
+}
+
+test("every page, route handler and server action has an access policy", () => {
+  expect(discoverPages()).toEqual(Object.keys(PAGE_POLICY).sort());
+  expect(discoverRoutes()).toEqual(Object.keys(ROUTE_POLICY).sort());
+  expect(discoverActions().map((action) => action.key).sort()).toEqual(Object.keys(ACTION_POLICY).sort());
+});
+
+test("pages redirect the signed-out to sign-in and answer a role without access with 403", async ({ browser, baseURL }) => {
+  const contexts = await callerContexts(browser, baseURL!);
+  for (const pattern of discoverPages()) {
+    const access = PAGE_POLICY[pattern]!;
+    for (const caller of CALLERS) {
+      const response = await contexts[caller].get(samplePath(pattern), { maxRedirects: 0 });
+      const label = `${caller} GET ${pattern}`;
+      const isSignedIn = caller === "admin" || caller === "analyst";
+      if (access !== "public" && !isSignedIn) {
+        expect(response.status(), label).toBe(307);
+        expect(response.headers().location, label).toMatch(/^\/signin/);
+      } else if (isAllowed(access, caller)) {
+        // The root page forwards to /sources; a signed-in visitor of /signin is forwarded too.
+        expect([200, 307], label).toContain(response.status());
+      } else {
+        expect(response.status(), label).toBe(403);
+        expect(await response.text(), label).toContain("You don't have access to this page");
+      }
+    }
+  }
+});
+
+test("route handlers answer 401 JSON signed out and 403 JSON for a role without access", async ({ browser, baseURL }) => {
+  const contexts = await callerContexts(browser, baseURL!);
+  for (const route of discoverRoutes()) {
+    const [method, pattern] = route.split(" ") as [string, string];
+    const access = ROUTE_POLICY[route]!;
+    if (access === "public") continue;
+    for (const caller of CALLERS) {
+      const response = await contexts[caller].fetch(samplePath(pattern), { method, maxRedirects: 0 });
+      const label = `${caller} ${route}`;
+      const isSignedIn = caller === "admin" || caller === "analyst";
+      if (!isSignedIn) {
+        expect(response.status(), label).toBe(401);
+        expect(((await response.json()) as { error: { code: string } }).error.code, label).toBe("unauthorized");
+      } else if (isAllowed(access, caller)) {
+        expect(response.status(), label).toBe(200);
+      } else {
+        expect(response.status(), label).toBe(403);
+        expect(((await response.json()) as { error: { code: string } }).error.code, label).toBe("forbidden");
+      }
+    }
+  }
+});
+
+test("server actions refuse callers without the permission before touching their input", async ({ browser, baseURL }) => {
+  const contexts = await callerContexts(browser, baseURL!);
+  for (const action of discoverActions()) {
+    const access = ACTION_POLICY[action.key]!;
+    for (const caller of CALLERS) {
+      // Called as the browser calls it; an empty input can only be refused, so nothing changes.
+      const response = await contexts[caller].post(action.pagePath, {
+        headers: { "next-action": action.id, accept: "text/x-component", "content-type": "text/plain;charset=UTF-8", origin: baseURL! },
+        data: JSON.stringify([{}]),
+        maxRedirects: 0,
+      });
+      const label = `${caller} ${action.key}`;
+      expect(response.status(), label).toBe(200);
+      const body = await response.text();
+      const code = /"ok":false,"error":\{"code":"([a-z_]+)"/.exec(body)?.[1];
+      const isSignedIn = caller === "admin" || caller === "analyst";
+      if (isAllowed(access, caller)) expect(code, label).toBe("invalid_input");
+      else expect(code, label).toBe(isSignedIn ? "forbidden" : "unauthorized");
+    }
+  }
+});
