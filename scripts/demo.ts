@@ -31,7 +31,10 @@ async function main() {
   // The demo serves a production build, so it reads the same env files as `next start`.
   Object.assign(process.env, { NODE_ENV: "production" });
   const written = ensureLocalSecrets();
-  if (written.length > 0) console.warn(`⚠ ${written.join(" and ")} were not set: generated into .env.local (keep that file private).`);
+  if (written.length > 0) {
+    console.warn(`⚠ ${written.join(" and ")} were not set: generated into .env.local. Keep that file private and backed up:`);
+    console.warn("  without its ENCRYPTION_KEYS the Slack credentials stored in the database cannot be decrypted.");
+  }
   loadEnvFiles();
   const env = parseEnv(process.env);
 
