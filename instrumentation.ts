@@ -15,12 +15,13 @@ export const onRequestError: Instrumentation.onRequestError = async (error, requ
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const { webLogger } = await import("@/lib/web-logger");
   const { REQUEST_ID_HEADER } = await import("@/lib/logger");
+  const { redactPath } = await import("@/lib/http");
   const requestId = request.headers[REQUEST_ID_HEADER];
   webLogger.error(
     {
       requestId: Array.isArray(requestId) ? requestId[0] : requestId,
       method: request.method,
-      path: request.path.split("?")[0],
+      path: redactPath(request.path.split("?")[0] ?? ""),
       route: context.routePath,
       routeType: context.routeType,
       err: error instanceof Error ? { name: error.name, message: error.message, digest: (error as { digest?: string }).digest } : String(error),

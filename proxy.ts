@@ -1,6 +1,6 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { getEnv } from "@/lib/env";
-import { REQUEST_PATH_HEADER } from "@/lib/http";
+import { redactPath, REQUEST_PATH_HEADER } from "@/lib/http";
 import { REQUEST_ID_HEADER, resolveRequestId } from "@/lib/logger";
 import { buildSecurityHeaders, createNonce, isHttpsUrl } from "@/lib/security-headers";
 import { webLogger } from "@/lib/web-logger";
@@ -19,12 +19,12 @@ export function proxy(request: NextRequest) {
   });
   const headers = new Headers(request.headers);
   headers.set(REQUEST_ID_HEADER, requestId);
-  headers.set(REQUEST_PATH_HEADER, `${request.nextUrl.pathname}${request.nextUrl.search}`);
+  headers.set(REQUEST_PATH_HEADER, redactPath(`${request.nextUrl.pathname}${request.nextUrl.search}`));
   // Next.js takes the nonce for its own inline and framework scripts from the policy on the request.
   // (`next start` happens to copy the proxy's response headers onto the request too; other hosts
   // need not, so the request gets it explicitly.)
   headers.set("Content-Security-Policy", securityHeaders["Content-Security-Policy"]);
-  webLogger.info({ requestId, method: request.method, path: request.nextUrl.pathname }, "request");
+  webLogger.info({ requestId, method: request.method, path: redactPath(request.nextUrl.pathname) }, "request");
   const response = NextResponse.next({ request: { headers } });
   response.headers.set(REQUEST_ID_HEADER, requestId);
   for (const [name, value] of Object.entries(securityHeaders)) if (value) response.headers.set(name, value);

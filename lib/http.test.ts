@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { clientAddress } from "@/lib/http";
+import { clientAddress, redactPath } from "@/lib/http";
 
 describe("clientAddress", () => {
   it("takes the address the nearest proxy appended, not what the client claimed", () => {
@@ -8,5 +8,13 @@ describe("clientAddress", () => {
     expect(clientAddress(new Headers({ "x-forwarded-for": "2001:db8::1" }))).toBe("2001:db8::1");
     expect(clientAddress(new Headers())).toBeNull();
     expect(clientAddress(new Headers({ "x-forwarded-for": " , " }))).toBeNull();
+  });
+});
+
+describe("redactPath", () => {
+  it("keeps single-use tokens out of logged paths", () => {
+    expect(redactPath("/set-password/AbC_12-xyz")).toBe("/set-password/[redacted]");
+    expect(redactPath("/set-password/AbC_12-xyz?x=1")).toBe("/set-password/[redacted]?x=1");
+    expect(redactPath("/settings/users")).toBe("/settings/users");
   });
 });

@@ -1,32 +1,39 @@
 import type { Redis } from "ioredis";
 
-// Counts failures per subject in a fixed window. INCR and the first PEXPIRE run as one script so a
-// crash between them can never leave a counter without an expiry (a permanent lock-out).
-const RECORD_FAILURE = `
+// Fixed-window attempt counters. An attempt is counted *before* it is checked, in one script with
+// the window's expiry, so that a burst of parallel attempts cannot all read "under the limit" while
+// the slow checks run, and a crash can never leave a counter without an expiry (a permanent lock).
+const RESERVE = `
 local count = redis.call('INCR', KEYS[1])
 if count == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return count`;
+return {count, redis.call('PTTL', KEYS[1])}`;
 
-export type FailureLimiter = {
-  /** Seconds until the subject may try again; 0 when it is not blocked. */
-  retryAfterSeconds(subject: string): Promise<number>;
-  /** Counts one failure and returns the failures in the current window. */
-  recordFailure(subject: string): Promise<number>;
+// Gives back an attempt that turned out fine, without touching the window's expiry.
+const RELEASE = `
+if redis.call('EXISTS', KEYS[1]) == 1 and tonumber(redis.call('GET', KEYS[1])) > 0 then return redis.call('DECR', KEYS[1]) end
+return 0`;
+
+export type Reservation = { count: number; retryAfterSeconds: number };
+
+export type AttemptLimiter = {
+  /** Counts an attempt; `retryAfterSeconds` is 0 when it is within the limit, else how long to wait. */
+  reserve(subject: string): Promise<Reservation>;
+  /** Un-counts an attempt that succeeded. */
+  release(subject: string): Promise<void>;
   clear(subject: string): Promise<void>;
 };
 
-export function createFailureLimiter(redis: Redis, options: { keyPrefix: string; limit: number; windowSeconds: number }): FailureLimiter {
+export function createAttemptLimiter(redis: Redis, options: { keyPrefix: string; limit: number; windowSeconds: number }): AttemptLimiter {
   const keyFor = (subject: string) => `${options.keyPrefix}:${subject}`;
   const windowMs = options.windowSeconds * 1000;
   return {
-    async retryAfterSeconds(subject) {
-      const key = keyFor(subject);
-      const [count, ttl] = await Promise.all([redis.get(key), redis.pttl(key)]);
-      if (Number(count ?? 0) < options.limit) return 0;
-      return Math.max(1, Math.ceil((ttl > 0 ? ttl : windowMs) / 1000));
+    async reserve(subject) {
+      const [count, ttl] = (await redis.eval(RESERVE, 1, keyFor(subject), String(windowMs))) as [number, number];
+      const retryAfterSeconds = count > options.limit ? Math.max(1, Math.ceil((ttl > 0 ? ttl : windowMs) / 1000)) : 0;
+      return { count, retryAfterSeconds };
     },
-    async recordFailure(subject) {
-      return Number(await redis.eval(RECORD_FAILURE, 1, keyFor(subject), String(windowMs)));
+    async release(subject) {
+      await redis.eval(RELEASE, 1, keyFor(subject));
     },
     async clear(subject) {
       await redis.del(keyFor(subject));

@@ -1,15 +1,28 @@
 import { Redis } from "ioredis";
-import { getEnv } from "@/lib/env";
+import { getEnv, redactUrl } from "@/lib/env";
+import { webLogger } from "@/lib/web-logger";
 
 const globalForRedis = globalThis as unknown as { redis?: Redis };
+const ERROR_LOG_INTERVAL_MS = 30_000;
 
 /**
  * The web process's Redis client for short commands (sign-in throttling). Unlike BullMQ's
  * connections it gives up quickly: a request must not hang while Redis restarts.
  */
 export function getRedis(): Redis {
-  globalForRedis.redis ??= new Redis(getEnv().REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1_000, connectTimeout: 2_000 });
-  return globalForRedis.redis;
+  if (globalForRedis.redis) return globalForRedis.redis;
+  const url = getEnv().REDIS_URL;
+  const client = new Redis(url, { maxRetriesPerRequest: 1, commandTimeout: 1_000, connectTimeout: 2_000 });
+  // Without a listener ioredis prints every reconnect failure to stderr; one structured line per
+  // interval says the same without flooding the log during an outage.
+  let lastLoggedAt = 0;
+  client.on("error", (error: Error) => {
+    if (Date.now() - lastLoggedAt < ERROR_LOG_INTERVAL_MS) return;
+    lastLoggedAt = Date.now();
+    webLogger.error({ event: "redis_unavailable", redis: redactUrl(url), err: { message: error.message } }, "Redis is unreachable; retrying");
+  });
+  globalForRedis.redis = client;
+  return client;
 }
 
 /** Closes the client if this process ever opened it. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { setUserPassword, createUserIfMissing } from "@/features/auth/mutations";
+import type { AuditContext } from "@/features/audit/schema";
 import { emailSchema } from "@/features/auth/schema";
+import { createUserWithPassword, setPasswordByEmail } from "@/features/users/mutations";
 import { disconnectDatabase } from "@/lib/db";
 import { loadEnvFiles } from "@/lib/env";
 import { generatePassword, hashPassword } from "@/lib/password";
@@ -10,6 +11,8 @@ const seedEnvSchema = z.object({
   DEMO_ADMIN_EMAIL: emailSchema.default("admin@tributary.local"),
   DEMO_ADMIN_PASSWORD: z.string().min(PASSWORD_MIN_LENGTH, `must be at least ${PASSWORD_MIN_LENGTH} characters`).optional(),
 });
+
+const SEED_AUDIT: AuditContext = { actor: { id: null, label: "demo seed" } };
 
 export type SeededAdmin = { email: string; password: string | null; created: boolean };
 
@@ -26,9 +29,10 @@ export async function seedAdmin(source: Record<string, string | undefined> = pro
   }
   const { DEMO_ADMIN_EMAIL: email, DEMO_ADMIN_PASSWORD: configuredPassword } = parsed.data;
   const password = configuredPassword ?? generatePassword();
-  const result = await createUserIfMissing({ email, name: "Demo Admin", role: "ADMIN", passwordHash: await hashPassword(password) });
-  if (result.created) return { email, password: configuredPassword ? null : password, created: true };
-  if (configuredPassword) await setUserPassword(result.id, await hashPassword(configuredPassword));
+  const result = await createUserWithPassword({ email, name: "Demo Admin", role: "ADMIN", passwordHash: await hashPassword(password) }, SEED_AUDIT);
+  if (result.ok) return { email, password: configuredPassword ? null : password, created: true };
+  if (result.reason !== "email_taken") throw new Error(`could not create ${email}: ${result.reason}`);
+  if (configuredPassword) await setPasswordByEmail(email, await hashPassword(configuredPassword), SEED_AUDIT);
   return { email, password: null, created: false };
 }
 

@@ -96,13 +96,14 @@ describe("npx tributary keys", () => {
     const oldKey: EncryptionKey = { id: "old2025", key: randomBytes(32) };
     const newKey: EncryptionKey = { id: "new2026", key: randomBytes(32) };
     const values = Array.from({ length: 7 }, (_, index) => `xoxp-token-${index}-${uniqueSuffix()}`);
-    const ids = [];
-    for (const value of values) ids.push(await storeSecret("slack.access_token", value, db, [oldKey]));
-    const tampered = await storeSecret("slack.client_secret", "will be damaged", db, [oldKey]);
-    const row = await db.secret.findUniqueOrThrow({ where: { id: tampered } });
+    const addresses = values.map((_, index) => ({ ownerType: "source", ownerId: `src_${index}_${uniqueSuffix()}`, field: "slack.access_token" }));
+    for (const [index, value] of values.entries()) await storeSecret(addresses[index]!, value, db, [oldKey]);
+    const tampered = { ownerType: "source", ownerId: `src_damaged_${uniqueSuffix()}`, field: "slack.client_secret" };
+    await storeSecret(tampered, "will be damaged", db, [oldKey]);
+    const row = await db.secret.findUniqueOrThrow({ where: { ownerType_ownerId_field: tampered } });
     const parts = row.ciphertext.split(".");
     parts[3] = `${parts[3]!.startsWith("A") ? "B" : "A"}${parts[3]!.slice(1)}`;
-    await db.secret.update({ where: { id: tampered }, data: { ciphertext: parts.join(".") } });
+    await db.secret.update({ where: { id: row.id }, data: { ciphertext: parts.join(".") } });
 
     const env = { ENCRYPTION_KEYS: `${keyEntry(newKey)},${keyEntry(oldKey)}` };
     const status = tributary(["keys", "status"], { env });
@@ -110,19 +111,19 @@ describe("npx tributary keys", () => {
 
     const first = tributary(["keys", "rotate", "--batch-size", "3"], { env });
     expect(first.stdout).toContain("Re-encrypted 7 secrets under key new2026.");
-    expect(first.stderr).toContain(`could not re-encrypt slack.client_secret ${tampered} (key old2025): authentication failed`);
+    expect(first.stderr).toContain(`could not re-encrypt slack.client_secret of source ${tampered.ownerId} (key old2025): authentication failed`);
     expect(first.code).toBe(1);
     for (const value of values) expect(first.stdout + first.stderr).not.toContain(value);
 
-    for (const [index, id] of ids.entries()) {
-      const stored = await db.secret.findUniqueOrThrow({ where: { id } });
+    for (const [index, address] of addresses.entries()) {
+      const stored = await db.secret.findUniqueOrThrow({ where: { ownerType_ownerId_field: address } });
       expect(stored.keyId).toBe("new2026");
       expect(envelopeKeyId(stored.ciphertext)).toBe("new2026");
       // Readable with the new key alone: the old one can now be removed.
-      expect(await readSecret(id, db, [newKey])).toBe(values[index]);
+      expect(await readSecret(address, db, [newKey])).toBe(values[index]);
     }
 
-    await db.secret.delete({ where: { id: tampered } });
+    await db.secret.delete({ where: { id: row.id } });
     const second = tributary(["keys", "rotate"], { env });
     expect(second.code).toBe(0);
     expect(second.stdout).toContain("Re-encrypted 0 secrets under key new2026.");
@@ -135,7 +136,7 @@ describe("npx tributary keys", () => {
 
   it("reports secrets sealed by a key that is no longer configured", async () => {
     const gone: EncryptionKey = { id: "retired", key: randomBytes(32) };
-    await storeSecret("slack.client_secret", "orphan", db, [gone]);
+    await storeSecret({ ownerType: "source", ownerId: `src_${uniqueSuffix()}`, field: "slack.client_secret" }, "orphan", db, [gone]);
     const result = tributary(["keys", "status"]);
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/retired\s+1 secret\s+NOT CONFIGURED/);

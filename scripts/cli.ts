@@ -68,17 +68,15 @@ async function userCreate(args: string[], out: (line: string) => void): Promise<
   const email = parse(emailSchema, values.email, "--email");
   const role = parse(roleSchema, values.role.toUpperCase(), "--role", "must be admin or analyst");
   const name = parse(userNameSchema, values.name ?? email.split("@")[0], "--name");
-  // Checked before asking for the password too, so nobody types one twice for nothing.
-  if (await isEmailTaken(email)) {
+  const alreadyExists = () => {
     console.error(`tributary: an account with the email ${email} already exists (use "user set-password" to change its password)`);
     return 1;
-  }
+  };
+  // Checked before asking for the password too, so nobody types one twice for nothing.
+  if (await isEmailTaken(email)) return alreadyExists();
   const password = await askPassword();
   const result = await createUserWithPassword({ email, name, role, passwordHash: await hashPassword(password) }, cliAudit());
-  if (!result.ok) {
-    console.error(`tributary: an account with the email ${email} already exists (use "user set-password" to change its password)`);
-    return 1;
-  }
+  if (!result.ok) return alreadyExists();
   out(`Created ${role === "ADMIN" ? "admin" : "analyst"} account ${email}. Sign in at ${getEnv().PUBLIC_URL}/signin`);
   return 0;
 }
@@ -94,6 +92,7 @@ async function userSetPassword(args: string[], out: (line: string) => void): Pro
     return 1;
   }
   out(`Password set for ${email}; their other sessions have ended.`);
+  if (result.isDisabled) out("Note: this account is disabled and cannot sign in until an admin enables it (Settings → Users).");
   return 0;
 }
 
@@ -120,7 +119,9 @@ async function keysRotate(args: string[], out: (line: string) => void): Promise<
   });
   out(`Re-encrypted ${report.rotated} secret${report.rotated === 1 ? "" : "s"} under key ${report.currentKeyId}.`);
   if (report.skipped) out(`${report.skipped} changed while rotating and were left as written (they are already current or will be next run).`);
-  for (const failure of report.failures) console.error(`  could not re-encrypt ${failure.field} ${failure.id} (key ${failure.keyId}): ${failure.reason.replaceAll("_", " ")}`);
+  for (const failure of report.failures) {
+    console.error(`  could not re-encrypt ${failure.field} of ${failure.ownerType} ${failure.ownerId} (key ${failure.keyId}): ${failure.reason.replaceAll("_", " ")}`);
+  }
   if (report.failures.length) {
     console.error(`${report.failures.length} secret${report.failures.length === 1 ? "" : "s"} could not be read. Add the missing key to ENCRYPTION_KEYS and run again, or re-enter those credentials.`);
     return 1;

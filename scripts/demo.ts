@@ -32,8 +32,8 @@ async function main() {
   Object.assign(process.env, { NODE_ENV: "production" });
   const written = ensureLocalSecrets();
   if (written.length > 0) {
-    console.warn(`⚠ ${written.join(" and ")} were not set: generated into .env.local. Keep that file private and backed up:`);
-    console.warn("  without its ENCRYPTION_KEYS the Slack credentials stored in the database cannot be decrypted.");
+    console.warn(`⚠ ${written.join(" and ")} were not set: generated into .env.local. Keep that file private.`);
+    if (written.includes("ENCRYPTION_KEYS")) console.warn("  Back it up too: without that key the Slack credentials stored in the database cannot be decrypted.");
   }
   loadEnvFiles();
   const env = parseEnv(process.env);

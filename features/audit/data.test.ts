@@ -54,6 +54,7 @@ describe("audit trail listing", () => {
 
   it("rejects a filter it cannot apply", () => {
     expect(auditQuerySchema.safeParse({ action: "user.exploded" }).success).toBe(false);
+    expect(auditQuerySchema.safeParse({ cursor: "bm9wZQ" }).success).toBe(false);
     expect(auditQuerySchema.safeParse({ from: "yesterday" }).success).toBe(false);
     expect(auditQuerySchema.safeParse({ from: "2026-11-21T00:00:00Z", to: "2026-11-20T00:00:00Z" }).success).toBe(false);
   });

@@ -21,6 +21,7 @@ const auditActionSchema = z.enum(Object.keys(AUDIT_ACTIONS) as [AuditAction, ...
 /** Who did it: a signed-in user, or a named non-user actor such as the command line. */
 export type AuditActor = { id: string | null; label: string };
 export const CLI_ACTOR: AuditActor = { id: null, label: "command line" };
+export const ANONYMOUS_ACTOR: AuditActor = { id: null, label: "anonymous" };
 
 export type AuditContext = { actor: AuditActor; ipAddress?: string | null; requestId?: string | null };
 
@@ -49,7 +50,7 @@ export const auditQuerySchema = z
     target: optionalText(200),
     from: z.union([z.iso.datetime({ offset: true }), z.literal("")]).optional().transform((value) => (value ? new Date(value) : undefined)),
     to: z.union([z.iso.datetime({ offset: true }), z.literal("")]).optional().transform((value) => (value ? new Date(value) : undefined)),
-    cursor: optionalText(200),
+    cursor: optionalText(200).refine((cursor) => !cursor || decodeAuditCursor(cursor) !== null, "This page link is no longer valid: reload the audit trail"),
     limit: z.coerce.number().int().min(1).max(200).default(AUDIT_PAGE_SIZE),
   })
   .refine((query) => !query.from || !query.to || query.from <= query.to, { message: "The start of the range must be before its end", path: ["from"] });

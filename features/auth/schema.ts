@@ -15,8 +15,11 @@ export const SIGN_IN_ERROR_MESSAGE = "That email and password don't match an act
 const THROTTLED_PREFIX = "throttled:";
 export const throttledSignInError = (retryAfterSeconds: number) => `${THROTTLED_PREFIX}${retryAfterSeconds}`;
 
+export const SIGN_IN_UNAVAILABLE = "unavailable";
+
 /** What the sign-in form says for the error code next-auth returned. */
 export function signInErrorMessage(error: string | null | undefined): string {
+  if (error === SIGN_IN_UNAVAILABLE) return "Sign-in is unavailable right now. Try again in a minute; if it keeps failing, an admin can check the server log.";
   if (error?.startsWith(THROTTLED_PREFIX)) {
     const seconds = Number(error.slice(THROTTLED_PREFIX.length)) || 60;
     return `Too many failed sign-in attempts. Wait ${seconds} second${seconds === 1 ? "" : "s"} and try again.`;

@@ -5,16 +5,15 @@ import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import type { NextResponse } from "next/server";
 import { recordAudit } from "@/features/audit/mutations";
-import type { AuditContext } from "@/features/audit/schema";
+import { ANONYMOUS_ACTOR, type AuditContext } from "@/features/audit/schema";
 import { findActiveUser, findUserForSignIn } from "@/features/auth/data";
-import { recordSignIn } from "@/features/auth/mutations";
+import { endSessions, recordSignIn } from "@/features/auth/mutations";
 import { can, type Permission } from "@/features/auth/permissions";
-import { signInSchema, throttledSignInError } from "@/features/auth/schema";
-import { clearSignInFailures, recordSignInFailure, signInRetryAfterSeconds } from "@/features/auth/throttle";
+import { SIGN_IN_UNAVAILABLE, signInSchema, throttledSignInError } from "@/features/auth/schema";
+import { releaseSignInAttempt, reserveSignInAttempt } from "@/features/auth/throttle";
 import { actionError, type ActionError } from "@/lib/action";
 import { getEnv } from "@/lib/env";
-import { clientAddress, forbiddenResponse, REQUEST_PATH_HEADER, unauthorized } from "@/lib/http";
-import { REQUEST_ID_HEADER } from "@/lib/logger";
+import { forbiddenResponse, REQUEST_PATH_HEADER, requestOrigin, unauthorized } from "@/lib/http";
 import { hashPassword, verifyPassword } from "@/lib/password";
 import { isHttpsUrl } from "@/lib/security-headers";
 import { requestLogger } from "@/lib/web-logger";
@@ -35,34 +34,40 @@ async function authorize(credentials: Record<string, unknown> | undefined, reque
   const parsed = signInSchema.safeParse(credentials ?? {});
   if (!parsed.success) return null;
   const { email, password } = parsed.data;
-  const attempt = { email, address: clientAddress(requestHeaders) };
-  const audit = (actor: AuditContext["actor"]): AuditContext => ({ actor, ipAddress: attempt.address, requestId: requestHeaders.get(REQUEST_ID_HEADER) });
+  const origin = requestOrigin(requestHeaders);
+  const attempt = { email, address: origin.ipAddress };
 
-  const retryAfter = await signInRetryAfterSeconds(attempt);
-  if (retryAfter > 0) {
-    // Checked before the password, so a blocked guesser learns nothing and costs no hashing.
-    logger.warn({ event: "sign_in_throttled", address: attempt.address, retryAfter }, "sign-in throttled");
-    throw new Error(throttledSignInError(retryAfter));
+  const reservation = await reserveSignInAttempt(attempt);
+  if (reservation.retryAfterSeconds > 0) {
+    // Refused before the password is looked at, so a blocked guesser learns nothing and costs no hashing.
+    logger.warn({ event: "sign_in_throttled", address: attempt.address, retryAfter: reservation.retryAfterSeconds }, "sign-in throttled");
+    throw new Error(throttledSignInError(reservation.retryAfterSeconds));
   }
 
-  const user = await findUserForSignIn(email);
-  decoyHash ??= hashPassword("decoy password that matches nothing");
-  const isValid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
-  if (!user || !user.passwordHash || !isValid || user.disabledAt) {
-    const { isNowBlocked } = await recordSignInFailure(attempt);
-    const reason = !user ? "unknown_email" : user.disabledAt ? "account_disabled" : !user.passwordHash ? "password_not_set" : "wrong_password";
-    logger.info({ event: "sign_in_failed", reason, address: attempt.address }, "sign-in refused");
-    const actor = { id: user?.id ?? null, label: email };
+  try {
+    const user = await findUserForSignIn(email);
+    decoyHash ??= hashPassword("decoy password that matches nothing");
+    const isValid = await verifyPassword(password, user?.passwordHash ?? (await decoyHash));
     const target = { type: "user", id: user?.id ?? null, label: email };
-    await recordAudit(audit(actor), { action: "auth.sign_in_failed", target, details: { reason } });
-    if (isNowBlocked) await recordAudit(audit(actor), { action: "auth.sign_in_throttled", target });
-    return null;
+    if (!user || !user.passwordHash || !isValid || user.disabledAt) {
+      const reason = !user ? "unknown_email" : user.disabledAt ? "account_disabled" : !user.passwordHash ? "password_not_set" : "wrong_password";
+      logger.info({ event: "sign_in_failed", reason, address: attempt.address }, "sign-in refused");
+      // Whoever tried is unknown: the account is the target, never the actor, so a user's own
+      // history does not fill up with an attacker's guesses.
+      await recordAudit({ ...origin, actor: ANONYMOUS_ACTOR }, { action: "auth.sign_in_failed", target, details: { reason } });
+      if (reservation.isLastAllowed) await recordAudit({ ...origin, actor: ANONYMOUS_ACTOR }, { action: "auth.sign_in_throttled", target });
+      return null;
+    }
+    await releaseSignInAttempt(attempt);
+    await recordSignIn(user.id);
+    await recordAudit({ ...origin, actor: { id: user.id, label: user.email } }, { action: "auth.sign_in", target });
+    logger.info({ event: "sign_in", userId: user.id }, "signed in");
+    return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
+  } catch (error) {
+    // next-auth sends an error thrown here to the browser as text: never a database message.
+    logger.error({ event: "sign_in_error", err: error }, "sign-in failed with an error");
+    throw new Error(SIGN_IN_UNAVAILABLE);
   }
-  await clearSignInFailures(email);
-  await recordSignIn(user.id);
-  await recordAudit(audit({ id: user.id, label: user.email }), { action: "auth.sign_in", target: { type: "user", id: user.id, label: user.email } });
-  logger.info({ event: "sign_in", userId: user.id }, "signed in");
-  return { id: user.id, email: user.email, name: user.name, role: user.role, sessionVersion: user.sessionVersion };
 }
 
 let cachedOptions: AuthOptions | undefined;
@@ -105,6 +110,7 @@ export function getAuthOptions(): AuthOptions {
     events: {
       async signOut({ token }) {
         if (!token.userId) return;
+        await endSessions(token.userId);
         await recordAudit({ actor: { id: token.userId, label: token.email ?? token.userId } }, { action: "auth.sign_out", target: { type: "user", id: token.userId, label: token.email ?? null } });
       },
     },
@@ -162,10 +168,5 @@ export async function authorizeAction(permission: Permission): Promise<ActionAut
   const user = await getCurrentUser();
   if (!user) return { ok: false, error: actionError("unauthorized", "Your session has ended. Sign in again.") };
   if (!can(user, permission)) return { ok: false, error: actionError("forbidden", "Your role does not allow this. Ask an admin.") };
-  const requestHeaders = await headers();
-  return {
-    ok: true,
-    user,
-    audit: { actor: { id: user.id, label: user.email }, ipAddress: clientAddress(requestHeaders), requestId: requestHeaders.get(REQUEST_ID_HEADER) },
-  };
+  return { ok: true, user, audit: { ...requestOrigin(await headers()), actor: { id: user.id, label: user.email } } };
 }

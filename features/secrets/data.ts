@@ -1,10 +1,11 @@
+import { secretContext, type SecretAddress } from "@/features/secrets/schema";
 import { decryptSecret, type EncryptionKey } from "@/lib/crypto";
 import { db, type DatabaseClient } from "@/lib/db";
 
-/** The plaintext, for server-side use only (a Slack call); never returned to a browser or logged. */
-export async function readSecret(id: string, client: DatabaseClient = db, keys?: readonly EncryptionKey[]): Promise<string> {
-  const secret = await client.secret.findUniqueOrThrow({ where: { id }, select: { field: true, ciphertext: true } });
-  return decryptSecret(secret.ciphertext, { rowId: id, field: secret.field }, keys);
+/** The plaintext, for server-side use only (a Slack call); never returned to a browser or logged. Null when none is stored. */
+export async function readSecret(address: SecretAddress, client: DatabaseClient = db, keys?: readonly EncryptionKey[]): Promise<string | null> {
+  const secret = await client.secret.findUnique({ where: { ownerType_ownerId_field: address }, select: { ciphertext: true } });
+  return secret ? decryptSecret(secret.ciphertext, secretContext(address), keys) : null;
 }
 
 /** How many secrets each key seals, to know when an old key can be removed. */

@@ -1,27 +1,27 @@
-import { randomBytes } from "node:crypto";
+import { secretContext, type SecretAddress } from "@/features/secrets/schema";
 import { currentKeyId, encryptSecret, reencryptSecret, SecretDecryptionError, type EncryptionKey } from "@/lib/crypto";
 import { db, type DatabaseClient } from "@/lib/db";
 
-// Secrets are written only through here, so every one is sealed with its own row ID as
-// authenticated data (lib/crypto.ts). The ID is chosen before the insert for that reason.
+// Secrets are written only through here, each sealed with its owner and field as authenticated data
+// (lib/crypto.ts), so a ciphertext moved to another owner or field fails to decrypt.
 
-export async function storeSecret(field: string, plaintext: string, client: DatabaseClient = db, keys?: readonly EncryptionKey[]): Promise<string> {
-  const id = `sec_${randomBytes(12).toString("hex")}`;
-  const ciphertext = encryptSecret(plaintext, { rowId: id, field }, keys);
-  await client.secret.create({ data: { id, field, keyId: currentKeyId(keys), ciphertext }, select: { id: true } });
-  return id;
+/** Stores or replaces the secret at this address, sealed under the current key. */
+export async function storeSecret(address: SecretAddress, plaintext: string, client: DatabaseClient = db, keys?: readonly EncryptionKey[]) {
+  const sealed = { keyId: currentKeyId(keys), ciphertext: encryptSecret(plaintext, secretContext(address), keys) };
+  await client.secret.upsert({
+    where: { ownerType_ownerId_field: address },
+    create: { ...address, ...sealed },
+    update: sealed,
+    select: { id: true },
+  });
 }
 
-export async function replaceSecret(id: string, plaintext: string, client: DatabaseClient = db, keys?: readonly EncryptionKey[]) {
-  const { field } = await client.secret.findUniqueOrThrow({ where: { id }, select: { field: true } });
-  await client.secret.update({ where: { id }, data: { keyId: currentKeyId(keys), ciphertext: encryptSecret(plaintext, { rowId: id, field }, keys) }, select: { id: true } });
+/** Erases every secret of an owner (a deleted source's client secret and token). */
+export async function deleteSecretsOf(owner: Omit<SecretAddress, "field">, client: DatabaseClient = db) {
+  await client.secret.deleteMany({ where: owner });
 }
 
-export async function deleteSecrets(ids: string[], client: DatabaseClient = db) {
-  await client.secret.deleteMany({ where: { id: { in: ids } } });
-}
-
-export type RotationFailure = { id: string; field: string; keyId: string; reason: SecretDecryptionError["reason"] };
+export type RotationFailure = SecretAddress & { keyId: string; reason: SecretDecryptionError["reason"] };
 export type RotationReport = { currentKeyId: string; rotated: number; skipped: number; failures: RotationFailure[] };
 
 /**
@@ -39,18 +39,18 @@ export async function rotateSecrets(options: { batchSize?: number; keys?: readon
       where: { keyId: { not: report.currentKeyId }, id: { gt: afterId } },
       orderBy: { id: "asc" },
       take: batchSize,
-      select: { id: true, field: true, keyId: true, ciphertext: true },
+      select: { id: true, ownerType: true, ownerId: true, field: true, keyId: true, ciphertext: true },
     });
     if (batch.length === 0) return report;
     afterId = batch.at(-1)!.id;
     const updates = [];
-    for (const secret of batch) {
+    for (const { id, keyId, ciphertext, ...address } of batch) {
       try {
-        const ciphertext = reencryptSecret(secret.ciphertext, { rowId: secret.id, field: secret.field }, options.keys);
-        updates.push(db.secret.updateMany({ where: { id: secret.id, ciphertext: secret.ciphertext }, data: { keyId: report.currentKeyId, ciphertext } }));
+        const resealed = reencryptSecret(ciphertext, secretContext(address), options.keys);
+        updates.push(db.secret.updateMany({ where: { id, ciphertext }, data: { keyId: report.currentKeyId, ciphertext: resealed } }));
       } catch (error) {
         if (!(error instanceof SecretDecryptionError)) throw error;
-        report.failures.push({ id: secret.id, field: secret.field, keyId: secret.keyId, reason: error.reason });
+        report.failures.push({ ...address, keyId, reason: error.reason });
       }
     }
     const results = await db.$transaction(updates);

@@ -2,12 +2,12 @@
 
 import { headers } from "next/headers";
 import { authorizeAction } from "@/features/auth/session";
+import { findPasswordToken } from "@/features/users/data";
 import { changeUserRoleSchema, inviteUserSchema, setPasswordPath, setPasswordSchema, userTargetSchema } from "@/features/users/schema";
 import { changeUserRole, inviteUser, setPasswordWithToken, setUserDisabled, startPasswordReset, type PasswordTokenRefusal, type UserChangeRefusal } from "@/features/users/mutations";
 import { actionError, actionSuccess, invalidInput, type ActionResult } from "@/lib/action";
 import { getEnv } from "@/lib/env";
-import { clientAddress } from "@/lib/http";
-import { REQUEST_ID_HEADER } from "@/lib/logger";
+import { requestOrigin } from "@/lib/http";
 import { hashPassword } from "@/lib/password";
 import { hashToken } from "@/lib/tokens";
 
@@ -84,10 +84,11 @@ const TOKEN_REFUSALS: Record<PasswordTokenRefusal, string> = {
 export async function setPasswordAction(input: unknown): Promise<ActionResult<{ email: string }>> {
   const parsed = setPasswordSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: invalidInput(parsed.error) };
-  const requestHeaders = await headers();
-  const result = await setPasswordWithToken(hashToken(parsed.data.token), await hashPassword(parsed.data.password), {
-    ipAddress: clientAddress(requestHeaders),
-    requestId: requestHeaders.get(REQUEST_ID_HEADER),
-  });
+  const tokenHash = hashToken(parsed.data.token);
+  // Checked before the deliberately slow password hash, so unauthenticated callers cannot spend
+  // the server's CPU and memory with made-up tokens. The claim below re-checks atomically.
+  const link = await findPasswordToken(tokenHash);
+  if (link.state !== "valid") return { ok: false, error: actionError(link.state, TOKEN_REFUSALS[link.state]) };
+  const result = await setPasswordWithToken(tokenHash, await hashPassword(parsed.data.password), requestOrigin(await headers()));
   return result.ok ? actionSuccess({ email: result.email }) : { ok: false, error: actionError(result.reason, TOKEN_REFUSALS[result.reason]) };
 }

@@ -4,10 +4,13 @@ import { db } from "@/lib/db";
 function statusOf(user: { disabledAt: Date | null; passwordHash: string | null; passwordTokens: { purpose: "INVITE" | "RESET" }[] }): UserStatus {
   if (user.disabledAt) return "DISABLED";
   if (user.passwordHash) return "ACTIVE";
-  return user.passwordTokens[0]?.purpose === "RESET" ? "RESET_PENDING" : "INVITED";
+  // Only a link that still works counts: an expired or revoked one needs a new link.
+  const [link] = user.passwordTokens;
+  if (!link) return "NO_PASSWORD";
+  return link.purpose === "RESET" ? "RESET_PENDING" : "INVITED";
 }
 
-export async function listUsers(): Promise<UserListItem[]> {
+export async function listUsers(now = new Date()): Promise<UserListItem[]> {
   const users = await db.user.findMany({
     orderBy: [{ disabledAt: { sort: "asc", nulls: "first" } }, { email: "asc" }],
     select: {
@@ -19,7 +22,7 @@ export async function listUsers(): Promise<UserListItem[]> {
       passwordHash: true,
       lastSignInAt: true,
       createdAt: true,
-      passwordTokens: { orderBy: { createdAt: "desc" }, take: 1, select: { purpose: true } },
+      passwordTokens: { where: { usedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" }, take: 1, select: { purpose: true } },
     },
   });
   return users.map((user) => ({

@@ -116,6 +116,8 @@ describe("user management", () => {
     if (reset.ok) expect(await setPasswordWithToken(hashToken(reset.token), "scrypt$x", {})).toEqual({ ok: false, reason: "invalid" });
     expect(await setUserDisabled(user.id, true, as(admin))).toEqual({ ok: false, reason: "unchanged" });
     expect(await setUserDisabled(user.id, false, as(admin))).toEqual({ ok: true });
+    // Re-enabled without a password or a working link: the list says a new link is needed.
+    expect((await listUsers()).find((entry) => entry.id === user.id)?.status).toBe("NO_PASSWORD");
     expect(await auditActionsFor(user.id)).toEqual(["user.password_reset", "user.disabled", "user.enabled"]);
   });
 });

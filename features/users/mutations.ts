@@ -154,13 +154,13 @@ export async function setPasswordWithToken(
 }
 
 /** The command line's recovery path: sets a password directly and ends the user's sessions. */
-export async function setPasswordByEmail(email: string, passwordHash: string, audit: AuditContext): Promise<UserChangeResult> {
+export async function setPasswordByEmail(email: string, passwordHash: string, audit: AuditContext): Promise<UserChangeResult<{ isDisabled: boolean }>> {
   return db.$transaction(async (tx) => {
-    const user = await tx.user.findUnique({ where: { email }, select: { id: true } });
+    const user = await tx.user.findUnique({ where: { email }, select: { id: true, disabledAt: true } });
     if (!user) return { ok: false, reason: "not_found" };
     await tx.user.update({ where: { id: user.id }, data: { passwordHash, sessionVersion: { increment: 1 } }, select: { id: true } });
     await tx.passwordToken.deleteMany({ where: { userId: user.id, usedAt: null } });
-    await recordAudit(audit, { action: "user.password_set", target: { type: "user", id: user.id, label: email }, details: { via: "command line" } }, tx);
-    return { ok: true };
+    await recordAudit(audit, { action: "user.password_set", target: { type: "user", id: user.id, label: email }, details: { via: audit.actor.label } }, tx);
+    return { ok: true as const, isDisabled: Boolean(user.disabledAt) };
   });
 }

@@ -20,9 +20,11 @@ export type InviteUserInput = z.infer<typeof inviteUserSchema>;
 export const changeUserRoleSchema = z.object({ userId: userIdSchema, role: roleSchema });
 export const userTargetSchema = z.object({ userId: userIdSchema });
 
+export const passwordTokenSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{20,200}$/, "This link is not valid");
+
 export const setPasswordSchema = z
   .object({
-    token: z.string().trim().regex(/^[A-Za-z0-9_-]{20,200}$/, "This link is not valid"),
+    token: passwordTokenSchema,
     password: newPasswordSchema,
     confirmPassword: z.string(),
   })
@@ -32,6 +34,7 @@ export const USER_STATUSES = {
   ACTIVE: "Active",
   INVITED: "Invitation pending",
   RESET_PENDING: "Password reset pending",
+  NO_PASSWORD: "Link expired: reset to send a new one",
   DISABLED: "Disabled",
 } as const;
 export type UserStatus = keyof typeof USER_STATUSES;

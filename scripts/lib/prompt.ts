@@ -9,6 +9,7 @@ export async function readPassword(prompt: string, options: { confirmPrompt?: st
     const chunks: Buffer[] = [];
     for await (const chunk of stdin) chunks.push(Buffer.from(chunk as Buffer));
     const text = Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+    if (!text) throw new Error("no password on standard input: pipe one in, or run this in a terminal to be asked");
     if (/[\r\n]/.test(text)) throw new Error("standard input must hold only the password, on one line");
     return text;
   }
@@ -16,6 +17,10 @@ export async function readPassword(prompt: string, options: { confirmPrompt?: st
   if (options.confirmPrompt && (await readHidden(options.confirmPrompt)) !== password) throw new Error("the two passwords are different");
   return password;
 }
+
+// What was typed or pasted after an Enter, kept for the next prompt (a pasted "pw⏎pw⏎" arrives in
+// one chunk and must answer both).
+let typedAhead = "";
 
 function readHidden(prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -31,14 +36,27 @@ function readHidden(prompt: string): Promise<string> {
       if (error) reject(error);
       else resolve(value);
     };
-    const onData = (data: Buffer) => {
-      for (const character of data.toString("utf8")) {
-        if (character === "\r" || character === "\n") return finish();
-        if (character === "\u0003") return finish(new Error("cancelled"));
+    const consume = (text: string): boolean => {
+      const characters = [...text];
+      for (const [index, character] of characters.entries()) {
+        if (character === "\r" || character === "\n") {
+          typedAhead = characters.slice(index + 1).join("").replace(/^\n/, "");
+          finish();
+          return true;
+        }
+        if (character === "\u0003") {
+          finish(new Error("cancelled"));
+          return true;
+        }
         if (character === "\u007f" || character === "\b") value = value.slice(0, -1);
         else if (character >= " ") value += character;
       }
+      return false;
     };
+    const onData = (data: Buffer) => void consume(data.toString("utf8"));
+    const pending = typedAhead;
+    typedAhead = "";
+    if (consume(pending)) return;
     stdin.on("data", onData);
   });
 }

@@ -6,7 +6,7 @@ import { Button, buttonClassName } from "@/components/ui/button";
 import { Alert, Field, fieldAria, TextInput } from "@/components/ui/field";
 import { setPasswordAction } from "@/features/users/actions";
 import { setPasswordSchema } from "@/features/users/schema";
-import type { ActionError } from "@/lib/action";
+import { invalidInput, type ActionError } from "@/lib/action";
 import { PASSWORD_MIN_LENGTH } from "@/lib/password-policy";
 
 export function SetPasswordForm({ token, email }: { token: string; email: string }) {
@@ -19,8 +19,7 @@ export function SetPasswordForm({ token, email }: { token: string; email: string
     const form = new FormData(event.currentTarget);
     const parsed = setPasswordSchema.safeParse({ token, password: form.get("password"), confirmPassword: form.get("confirmPassword") });
     if (!parsed.success) {
-      const fieldErrors = Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]));
-      setError({ code: "invalid_input", message: parsed.error.issues[0]?.message ?? "Check the form", fieldErrors });
+      setError(invalidInput(parsed.error));
       return;
     }
     startTransition(async () => {

@@ -13,9 +13,9 @@ import { ROLE_LABELS } from "@/features/auth/schema";
 import { changeUserRoleAction, disableUserAction, enableUserAction, inviteUserAction, resetUserPasswordAction } from "@/features/users/actions";
 import { usersQueryKeys, useUsers } from "@/features/users/client";
 import { inviteUserSchema, roleSchema, USER_STATUSES, type UserListItem, type UserStatus } from "@/features/users/schema";
-import type { ActionError, ActionResult } from "@/lib/action";
+import { invalidInput, type ActionError, type ActionResult } from "@/lib/action";
 
-const STATUS_TONES: Record<UserStatus, Tone> = { ACTIVE: "success", INVITED: "info", RESET_PENDING: "warning", DISABLED: "neutral" };
+const STATUS_TONES: Record<UserStatus, Tone> = { ACTIVE: "success", INVITED: "info", RESET_PENDING: "warning", NO_PASSWORD: "warning", DISABLED: "neutral" };
 
 type OneTimeLink = { purpose: "invite" | "reset"; email: string; link: string; expiresAt: string };
 type Feedback = { tone: "error" | "success"; message: string } | null;
@@ -58,8 +58,7 @@ function InviteForm({ onInvited, onCancel }: { onInvited: (link: OneTimeLink) =>
     // Same schema as the server, so most mistakes are explained without a round trip.
     const parsed = inviteUserSchema.safeParse({ email: form.get("email"), name: form.get("name"), role: form.get("role") });
     if (!parsed.success) {
-      const fieldErrors = Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]));
-      setError({ code: "invalid_input", message: "Check the highlighted fields.", fieldErrors });
+      setError(invalidInput(parsed.error));
       return;
     }
     startTransition(async () => {

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { LogoMark } from "@/components/ui/logo-mark";
 import { findPasswordToken } from "@/features/users/data";
 import { SetPasswordForm } from "@/features/users/components/set-password-form";
+import { passwordTokenSchema } from "@/features/users/schema";
 import { hashToken } from "@/lib/tokens";
 
 // Not referrer "no-referrer" despite the token in the address: browsers then send "Origin: null" on
@@ -20,7 +21,8 @@ const PROBLEMS = {
 // the form's server action claims the token.
 export default async function SetPasswordPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
-  const state = /^[A-Za-z0-9_-]{20,200}$/.test(token) ? await findPasswordToken(hashToken(token)) : ({ state: "invalid" } as const);
+  const isWellFormed = passwordTokenSchema.safeParse(token).success;
+  const state = isWellFormed ? await findPasswordToken(hashToken(token)) : ({ state: "invalid" } as const);
   return (
     <main className="flex min-h-screen items-center justify-center bg-slate-900 px-4">
       <div className="w-full max-w-sm">

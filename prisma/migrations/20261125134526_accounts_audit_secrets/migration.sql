@@ -39,6 +39,8 @@ CREATE TABLE "audit_trail" (
 -- CreateTable
 CREATE TABLE "secrets" (
     "id" TEXT NOT NULL,
+    "owner_type" TEXT NOT NULL,
+    "owner_id" TEXT NOT NULL,
     "field" TEXT NOT NULL,
     "key_id" TEXT NOT NULL,
     "ciphertext" TEXT NOT NULL,
@@ -68,6 +70,9 @@ CREATE INDEX "audit_trail_target_type_target_id_at_idx" ON "audit_trail"("target
 
 -- CreateIndex
 CREATE INDEX "secrets_key_id_id_idx" ON "secrets"("key_id", "id");
+
+-- CreateIndex
+CREATE UNIQUE INDEX "secrets_owner_type_owner_id_field_key" ON "secrets"("owner_type", "owner_id", "field");
 
 -- AddForeignKey
 ALTER TABLE "password_tokens" ADD CONSTRAINT "password_tokens_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
