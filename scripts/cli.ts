@@ -56,7 +56,9 @@ function cliAudit(): AuditContext {
 }
 
 async function askPassword(): Promise<string> {
-  const password = await readPassword("Password: ", { confirmPrompt: "Repeat the password: " });
+  const password = await readPassword("Password: ", { confirmPrompt: "Repeat the password: " }).catch((error: unknown) => {
+    throw new UsageError(`password: ${error instanceof Error ? error.message : String(error)}`);
+  });
   const result = newPasswordSchema.safeParse(password);
   if (!result.success) throw new UsageError(`password: ${firstIssue(result.error)}`);
   return result.data;
