@@ -1,0 +1,236 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { handleAuditActions, handleAuditLogs, handleAuditSchemas, seedAuditHistory } from "@/emulator/audit";
+import { checkToken } from "@/emulator/auth";
+import { handleControl } from "@/emulator/control";
+import { html, json, readBody, webApiError, type Reply, type RequestContext } from "@/emulator/http";
+import { handleAuthorizeDecision, handleAuthorizePage, handleAuthRevoke, handleAuthTest, handleOAuthV2Access } from "@/emulator/oauth";
+import { createRandom } from "@/emulator/random";
+import { createRateLimiter, type Tier } from "@/emulator/rate-limit";
+import { DEFAULT_TRAFFIC_RATES, systemNow, type EmulatorState, type Fault, type TrafficRates } from "@/emulator/state";
+import { handleAccessLogs, handleIntegrationLogs, seedTeamLogsHistory } from "@/emulator/team-logs";
+import { startTraffic } from "@/emulator/traffic";
+import { createWorld } from "@/emulator/world";
+
+export type EmulatorOptions = {
+  /** 0 picks a free port. */
+  port?: number;
+  host?: string;
+  seed?: number | string;
+  /** Rate-limit windows (and Retry-After) run this many times faster. */
+  speedUp?: number;
+  traffic?: Partial<TrafficRates> & { isPaused?: boolean };
+  /** Skip the generated history (a world with no past events), for tests that count exactly. */
+  isEmpty?: boolean;
+  now?: () => number;
+};
+
+export type RunningEmulator = {
+  url: string;
+  /** The three base URLs Tributary is configured with (../shared/design.md). */
+  slackApiUrl: string;
+  slackAuditApiUrl: string;
+  slackOAuthAuthorizeUrl: string;
+  controlUrl: string;
+  state: EmulatorState;
+  stop(): Promise<void>;
+};
+
+type Route = {
+  handle: (context: RequestContext) => Reply;
+  /** Which rate-limit bucket a request spends, once its token is known (reference §5, §1.7). */
+  limit?: (context: RequestContext) => { key: string; tier: Tier } | null;
+};
+
+function tokenBucket(method: string, tier: Tier) {
+  return (context: RequestContext) => {
+    const check = checkToken(context);
+    if (!check.ok) return null;
+    const { token } = check;
+    return { key: `${method}:${token.teamId ?? token.enterpriseId}:${token.appId}`, tier };
+  };
+}
+
+// The Audit Logs API's Tier 3 budget is shared by every app and token of the organization.
+function auditBucket(context: RequestContext) {
+  const check = checkToken(context);
+  return check.ok && check.token.enterpriseId ? { key: `audit:${check.token.enterpriseId}`, tier: "tier3" as const } : null;
+}
+
+const WEB_API: Record<string, Route> = {
+  "oauth.v2.access": { handle: handleOAuthV2Access, limit: (context) => ({ key: `oauth:${context.body.get("client_id") ?? context.headers.authorization ?? ""}`, tier: "special" }) },
+  "auth.test": { handle: handleAuthTest, limit: tokenBucket("auth.test", "special") },
+  "auth.revoke": { handle: handleAuthRevoke, limit: tokenBucket("auth.revoke", "tier3") },
+  "team.accessLogs": { handle: handleAccessLogs, limit: tokenBucket("team.accessLogs", "tier2") },
+  "team.integrationLogs": { handle: handleIntegrationLogs, limit: tokenBucket("team.integrationLogs", "tier2") },
+};
+
+const AUDIT_API: Record<string, Route> = {
+  logs: { handle: handleAuditLogs, limit: auditBucket },
+  schemas: { handle: handleAuditSchemas },
+  actions: { handle: handleAuditActions },
+};
+
+// What Slack serves for a path it does not know on its API hosts (reference §1.1).
+const GLITCH_PAGE = html("<!DOCTYPE html><html><head><title>Slack</title></head><body><h1>You've found a glitch</h1><p>This page doesn't exist.</p></body></html>", 404);
+
+function findRoute(method: string, path: string): Route | "unknown_method" | null {
+  const web = /^\/api\/([A-Za-z0-9_.]+)$/.exec(path);
+  if (web) return WEB_API[web[1]!] ?? "unknown_method";
+  const audit = /^\/audit\/v1\/([a-z]+)$/.exec(path);
+  if (audit) return method === "GET" ? (AUDIT_API[audit[1]!] ?? null) : null;
+  if (path === "/oauth/v2/authorize") return { handle: method === "POST" ? handleAuthorizeDecision : handleAuthorizePage };
+  return null;
+}
+
+function ratelimited(retryAfterSeconds: number): Reply {
+  return json({ ok: false, error: "ratelimited" }, 429, { "retry-after": String(retryAfterSeconds) });
+}
+
+/** The next injected fault that applies to this path, counted down; null when none. */
+function takeFault(state: EmulatorState, path: string): Fault | null {
+  const fault = state.faults.find((candidate) => candidate.remaining > 0 && (!candidate.pathPrefix || path.startsWith(candidate.pathPrefix)));
+  if (!fault) return null;
+  fault.remaining -= 1;
+  state.faults = state.faults.filter((candidate) => candidate.remaining > 0);
+  return fault;
+}
+
+function faultReply(fault: Fault): Reply | "hang" {
+  switch (fault.kind) {
+    case "ratelimited":
+      return ratelimited(fault.retryAfterSeconds);
+    case "server_error":
+      return json({ ok: false, error: "fatal_error" }, 500);
+    case "service_unavailable":
+      return html("<html><body><h1>503 Service Unavailable</h1></body></html>", 503, { "retry-after": String(fault.retryAfterSeconds) });
+    case "malformed_json":
+      return { status: 200, headers: { "content-type": "application/json; charset=utf-8" }, body: '{"ok":true,"entries":[{"id":"' };
+    case "html_error":
+      return html("<!DOCTYPE html><html><head><title>Slack is having trouble</title></head><body><h1>Something went wrong</h1></body></html>", 502);
+    case "hang":
+      return "hang";
+  }
+}
+
+function writeReply(response: ServerResponse, reply: Reply) {
+  const isText = typeof reply.body === "string";
+  const body = isText ? (reply.body as string) : JSON.stringify(reply.body);
+  response.writeHead(reply.status, { "content-type": isText ? "text/plain; charset=utf-8" : "application/json; charset=utf-8", ...reply.headers });
+  response.end(body);
+}
+
+export function createEmulatorState(options: EmulatorOptions = {}): EmulatorState {
+  const seed = options.seed ?? 1;
+  const state: EmulatorState = {
+    world: createWorld(seed),
+    random: createRandom(seed).fork("traffic"),
+    apps: new Map(),
+    tokens: new Map(),
+    codes: new Map(),
+    auditEntries: new Map(),
+    bulkAudit: null,
+    accessLogs: new Map(),
+    integrationLogs: new Map(),
+    faults: [],
+    traffic: { isPaused: options.traffic?.isPaused ?? false, rates: { ...DEFAULT_TRAFFIC_RATES, ...options.traffic } },
+    speedUp: options.speedUp ?? 1,
+    now: options.now ?? systemNow,
+    requestCount: 0,
+  };
+  if (!options.isEmpty) {
+    seedAuditHistory(state, state.now());
+    seedTeamLogsHistory(state, state.now());
+  }
+  return state;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  let state = createEmulatorState(options);
+  const limiter = createRateLimiter({ get speedUp() { return state.speedUp; } });
+  const sockets = new Set<Socket>();
+  const hanging = new Set<ServerResponse>();
+  const resetState = () => {
+    state = Object.assign(state, createEmulatorState(options));
+    limiter.reset();
+  };
+
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    void (async () => {
+      const url = new URL(request.url ?? "/", "http://emulator");
+      let rawBody = "";
+      let body = new URLSearchParams();
+      try {
+        if (url.pathname.startsWith("/_emulator")) {
+          for await (const chunk of request) rawBody += (chunk as Buffer).toString("utf8");
+        } else {
+          body = await readBody(request);
+        }
+      } catch {
+        return writeReply(response, webApiError("invalid_form_data"));
+      }
+      const context: RequestContext = {
+        state,
+        method: request.method ?? "GET",
+        path: url.pathname,
+        query: url.searchParams,
+        body,
+        headers: request.headers,
+        baseUrl: `http://${request.headers.host ?? "127.0.0.1"}`,
+      };
+      if (context.path.startsWith("/_emulator")) return writeReply(response, handleControl(context, rawBody, resetState));
+
+      state.requestCount += 1;
+      const fault = takeFault(state, context.path);
+      if (fault) {
+        const reply = faultReply(fault);
+        if (reply === "hang") {
+          hanging.add(response);
+          response.once("close", () => hanging.delete(response));
+          return;
+        }
+        return writeReply(response, reply);
+      }
+      const route = findRoute(context.method, context.path);
+      if (route === null) return writeReply(response, GLITCH_PAGE);
+      if (route === "unknown_method") return writeReply(response, { ...webApiError("unknown_method"), status: 404 });
+      const bucket = route.limit?.(context);
+      if (bucket) {
+        const taken = limiter.take(bucket.key, bucket.tier);
+        if (!taken.ok) return writeReply(response, ratelimited(taken.retryAfterSeconds));
+      }
+      writeReply(response, route.handle(context));
+    })().catch((error: unknown) => {
+      if (!response.headersSent) writeReply(response, json({ ok: false, error: "internal_error", detail: String(error) }, 500));
+    });
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const traffic = startTraffic(state);
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${port}`;
+  return {
+    url,
+    slackApiUrl: `${url}/api`,
+    slackAuditApiUrl: `${url}/audit/v1`,
+    slackOAuthAuthorizeUrl: `${url}/oauth/v2/authorize`,
+    controlUrl: `${url}/_emulator`,
+    get state() {
+      return state;
+    },
+    async stop() {
+      traffic.stop();
+      for (const response of hanging) response.destroy();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const socket of sockets) socket.destroy();
+      });
+    },
+  };
+}

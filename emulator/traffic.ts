@@ -1,0 +1,46 @@
+import { generateAuditEvents } from "@/emulator/audit";
+import type { EmulatorState } from "@/emulator/state";
+import { generateAccessActivity, generateIntegrationChanges } from "@/emulator/team-logs";
+
+// Keeps the world busy: audit events for the org, access-log activity and integration changes for
+// every workspace that has those logs. Rates are per minute per org/workspace; fractions carry
+// over between ticks so low rates still produce their events.
+
+const TICK_MS = 1000;
+
+export type TrafficGenerator = { stop(): void; runOnce(elapsedSeconds: number): void };
+
+function teamsWithLogs(state: EmulatorState): string[] {
+  return state.world.workspaces.filter((workspace) => workspace.plan !== "free").map((workspace) => workspace.id);
+}
+
+export function startTraffic(state: EmulatorState): TrafficGenerator {
+  const carry = new Map<string, number>();
+  const due = (key: string, perMinute: number, elapsedSeconds: number) => {
+    const total = (carry.get(key) ?? 0) + (perMinute * elapsedSeconds) / 60;
+    const whole = Math.floor(total);
+    carry.set(key, total - whole);
+    return whole;
+  };
+  const runOnce = (elapsedSeconds: number) => {
+    if (state.traffic.isPaused) return;
+    const now = state.now();
+    const { rates } = state.traffic;
+    const audit = due("audit", rates.auditPerMinute, elapsedSeconds);
+    if (audit > 0) generateAuditEvents(state, audit, now);
+    for (const teamId of teamsWithLogs(state)) {
+      const access = due(`access:${teamId}`, rates.accessPerMinute, elapsedSeconds);
+      if (access > 0) generateAccessActivity(state, teamId, access, now);
+      const integration = due(`integration:${teamId}`, rates.integrationPerMinute, elapsedSeconds);
+      if (integration > 0) generateIntegrationChanges(state, teamId, integration, now);
+    }
+  };
+  let last = Date.now();
+  const timer = setInterval(() => {
+    const current = Date.now();
+    runOnce((current - last) / 1000);
+    last = current;
+  }, TICK_MS);
+  timer.unref();
+  return { stop: () => clearInterval(timer), runOnce };
+}
