@@ -197,6 +197,10 @@ export function usersOfEnterprise(world: World): User[] {
 
 /** The org owner (grid) or primary owner (workspace): whoever installs Tributary's app. */
 export function ownerOf(world: World, scope: { enterpriseId: string } | { teamId: string }): User {
-  const candidates = "enterpriseId" in scope ? usersOfEnterprise(world) : usersOfTeam(world, scope.teamId);
-  return candidates.find((user) => user.role === "primary_owner")!;
+  // A grid workspace's owner is the org's primary owner; the org has one, as each standalone workspace does.
+  const enterpriseId = "enterpriseId" in scope ? scope.enterpriseId : findWorkspace(world, scope.teamId)?.enterpriseId;
+  const candidates = enterpriseId ? usersOfEnterprise(world) : usersOfTeam(world, (scope as { teamId: string }).teamId);
+  const owner = candidates.find((user) => user.role === "primary_owner");
+  if (!owner) throw new Error(`No owner for ${JSON.stringify(scope)}`);
+  return owner;
 }

@@ -7,10 +7,11 @@ import { ensureLocalSecrets } from "@/scripts/lib/secrets";
 import { ensureServices } from "@/scripts/lib/services";
 
 // `npm run demo`: from a fresh clone (after npm ci) to a running console in one command — services,
-// migrations, an admin account, a production build, then web and worker side by side. Ctrl-C stops
-// everything.
+// migrations, an admin account, a production build, then the Slack emulator, web and worker side by
+// side. Ctrl-C stops everything.
 
 const BIN = "node_modules/.bin";
+
 const isBuildSkipped = process.argv.includes("--no-build");
 
 class DemoError extends Error {}
@@ -37,10 +38,14 @@ async function main() {
   }
   loadEnvFiles();
   const env = parseEnv(process.env);
+  const EMULATOR_PORT = Number(process.env.EMULATOR_PORT || 3400);
+  // Nothing here can reach Slack, so the demo talks to the emulator unless Slack's URLs are set.
+  const isUsingEmulator = !process.env.SLACK_API_URL && !process.env.SLACK_AUDIT_API_URL && !process.env.SLACK_OAUTH_AUTHORIZE_URL;
 
   for (const [name, port] of [
     ["PORT", env.PORT],
     ["WORKER_HEALTH_PORT", env.WORKER_HEALTH_PORT],
+    ...(isUsingEmulator ? ([["EMULATOR_PORT", EMULATOR_PORT]] as const) : []),
   ] as const) {
     if (!(await isPortFree(port))) {
       throw new DemoError(`Port ${port} (${name}) is already in use, perhaps by another Tributary. Stop it, or choose another: ${name}=${port + 100} npm run demo`);
@@ -69,18 +74,31 @@ async function main() {
     run(`${BIN}/next`, ["build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, "The build failed (see above).");
   }
 
-  step("Starting web and worker");
-  const childEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: "1" };
-  const processes: ManagedProcess[] = [
+  step(isUsingEmulator ? "Starting the Slack emulator, web and worker" : "Starting web and worker (Slack URLs from the environment)");
+  const emulatorUrl = `http://127.0.0.1:${EMULATOR_PORT}`;
+  const slackUrls = isUsingEmulator
+    ? { SLACK_API_URL: `${emulatorUrl}/api`, SLACK_AUDIT_API_URL: `${emulatorUrl}/audit/v1`, SLACK_OAUTH_AUTHORIZE_URL: `${emulatorUrl}/oauth/v2/authorize` }
+    : {};
+  const childEnv = { ...process.env, ...slackUrls, NEXT_TELEMETRY_DISABLED: "1" };
+  const processes: ManagedProcess[] = [];
+  if (isUsingEmulator) {
+    processes.push(startProcess("slack", `${BIN}/tsx`, ["emulator/index.ts", "--port", String(EMULATOR_PORT)], { env: childEnv, colorIndex: 2 }));
+    // Web and worker start once the emulator answers, so their first Slack calls do not fail.
+    if (!(await waitForHttp(`${emulatorUrl}/_emulator`, 30_000))) {
+      await Promise.all(processes.map((managed) => stopProcess(managed)));
+      throw new DemoError(`The Slack emulator did not answer on port ${EMULATOR_PORT} within 30 s (see the [slack] lines above).`);
+    }
+  }
+  processes.push(
     startProcess("web", `${BIN}/next`, ["start", "--port", String(env.PORT)], { env: childEnv, colorIndex: 0 }),
     startProcess("worker", `${BIN}/tsx`, ["worker/index.ts"], { env: childEnv, colorIndex: 1 }),
-  ];
+  );
 
   let isStopping = false;
   const stopAll = async (exitCode: number) => {
     if (isStopping) return;
     isStopping = true;
-    console.log("\nStopping web and worker…");
+    console.log(`\nStopping ${processes.map((managed) => managed.name).join(", ")}…`);
     await Promise.all(processes.map((managed) => stopProcess(managed)));
     console.log("Stopped. Nothing is left running.");
     process.exit(exitCode);
@@ -107,6 +125,7 @@ async function main() {
 \x1b[1mTributary is running at ${env.PUBLIC_URL}\x1b[0m
   ${describeSeededAdmin(admin)}
   Worker health: http://127.0.0.1:${env.WORKER_HEALTH_PORT}/healthz
+  ${isUsingEmulator ? `Slack emulator: ${emulatorUrl} (world and controls: ${emulatorUrl}/_emulator)` : "Slack: the URLs set in the environment"}
   Press Ctrl-C to stop.
 `);
 }

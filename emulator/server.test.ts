@@ -1,0 +1,166 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRateLimiter } from "@/emulator/rate-limit";
+import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import { createWorld } from "@/emulator/world";
+
+// The emulator's own machinery: the seeded world, the control API, injected faults and rate-limit
+// windows. The Slack methods themselves are tested next to their handlers.
+
+let emulator: RunningEmulator;
+
+beforeAll(async () => {
+  emulator = await startEmulator({ port: 0, seed: "server-test", traffic: { isPaused: true }, isEmpty: true });
+});
+
+afterAll(async () => {
+  await emulator.stop();
+});
+
+async function control(path: string, init: { method?: string; body?: unknown } = {}) {
+  const response = await fetch(`${emulator.controlUrl}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers: { "content-type": "application/json" },
+    body: init.body === undefined ? undefined : JSON.stringify(init.body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("seeded world", () => {
+  it("has an Enterprise Grid org with two workspaces, a paid and a free workspace, and people who look real", () => {
+    const world = createWorld(42);
+    expect(world.enterprise.id).toMatch(/^E[A-Z0-9]{10}$/);
+    const plans = world.workspaces.map((workspace) => workspace.plan);
+    expect(plans).toEqual(["enterprise", "enterprise", "paid", "free"]);
+    for (const workspace of world.workspaces) expect(workspace.id).toMatch(/^T[A-Z0-9]{10}$/);
+    expect(world.enterprise.workspaceIds).toEqual(world.workspaces.slice(0, 2).map((workspace) => workspace.id));
+
+    const gridUsers = world.users.filter((user) => user.enterpriseId === world.enterprise.id);
+    expect(gridUsers.length).toBeGreaterThanOrEqual(200);
+    expect(gridUsers.every((user) => /^W[A-Z0-9]{10}$/.test(user.id))).toBe(true);
+    expect(gridUsers.filter((user) => user.role === "primary_owner")).toHaveLength(1);
+    expect(new Set(world.users.map((user) => user.id)).size).toBe(world.users.length);
+    for (const user of world.users.slice(0, 50)) {
+      expect(user.email).toMatch(/^[a-z]+\.[a-z]+\d*@[a-z]+\.(com|org)$/);
+      expect(user.realName).toMatch(/^[A-Z][a-z]+ [A-Z][a-z]+$/);
+      const devices = world.devices.get(user.id)!;
+      expect(devices.length).toBeGreaterThan(0);
+      for (const device of devices) {
+        expect(device.ip).toMatch(/^(\d{1,3}\.){3}\d{1,3}$|^2601:646:/);
+        expect(device.userAgent.length).toBeGreaterThan(20);
+      }
+    }
+  });
+
+  it("is the same for the same seed and different for another", () => {
+    const first = createWorld("same");
+    const second = createWorld("same");
+    expect(second.users.map((user) => user.id)).toEqual(first.users.map((user) => user.id));
+    expect(second.devices.get(first.users[7]!.id)).toEqual(first.devices.get(first.users[7]!.id));
+    expect(createWorld("other").enterprise.id).not.toBe(first.enterprise.id);
+  });
+});
+
+describe("control API", () => {
+  it("describes the world without client secrets", async () => {
+    await control("/apps", { body: { name: "Tributary", redirectUrls: ["http://127.0.0.1:3000/api/oauth/slack/callback"], userScopes: ["auditlogs:read"] } });
+    const { status, body } = await control("");
+    expect(status).toBe(200);
+    expect((body.enterprise as { id: string }).id).toBe(emulator.state.world.enterprise.id);
+    expect(body.workspaces).toHaveLength(4);
+    expect(JSON.stringify(body)).not.toMatch(/clientSecret/);
+  });
+
+  it("registers apps and rotates their secrets, and explains bad input", async () => {
+    const created = await control("/apps", { body: { name: "Audit app", redirectUrls: ["http://localhost/cb"], userScopes: ["auditlogs:read"], botScopes: [] } });
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: "Audit app", userScopes: ["auditlogs:read"] });
+    expect(created.body.clientId).toMatch(/^\d{13}\.\d{13}$/);
+    expect(created.body.clientSecret).toMatch(/^[0-9a-f]{32}$/);
+    const rotated = await control(`/apps/${String(created.body.clientId)}/rotate-secret`, { body: {} });
+    expect(rotated.body.clientSecret).not.toBe(created.body.clientSecret);
+
+    expect((await control("/apps", { body: { name: "", redirectUrls: ["x"] } })).status).toBe(400);
+    expect((await control("/apps", { body: { name: "No redirect" } })).body).toMatchObject({ error: "bad_request", message: expect.stringContaining("redirectUrls") });
+    expect((await control("/apps/nope/uninstall", { body: {} })).status).toBe(404);
+    const malformed = await fetch(`${emulator.controlUrl}/apps`, { method: "POST", body: "{not json" });
+    expect(malformed.status).toBe(400);
+    expect((await control("/nothing-here")).status).toBe(404);
+  });
+
+  it("validates traffic rates and fault definitions", async () => {
+    expect((await control("/traffic/rates", { method: "PUT", body: { auditPerMinute: -1 } })).status).toBe(400);
+    const rates = await control("/traffic/rates", { method: "PUT", body: { auditPerMinute: 600 } });
+    expect((rates.body.traffic as { rates: { auditPerMinute: number } }).rates.auditPerMinute).toBe(600);
+    expect((await control("/faults", { body: { kind: "explode" } })).status).toBe(400);
+    expect((await control("/ground-truth?kind=nope")).status).toBe(400);
+  });
+});
+
+describe("injected faults", () => {
+  it("answers the next requests with each fault, then recovers", async () => {
+    await control("/faults", { body: { kind: "ratelimited", count: 2, retryAfterSeconds: 7, pathPrefix: "/api/" } });
+    await control("/faults", { body: { kind: "server_error", count: 1, pathPrefix: "/api/" } });
+    await control("/faults", { body: { kind: "service_unavailable", count: 1, pathPrefix: "/api/" } });
+    await control("/faults", { body: { kind: "malformed_json", count: 1, pathPrefix: "/api/" } });
+    await control("/faults", { body: { kind: "html_error", count: 1, pathPrefix: "/api/" } });
+
+    // A path the faults do not cover is untouched.
+    expect((await fetch(`${emulator.url}/audit/v1/schemas`)).status).toBe(200);
+
+    const call = () => fetch(`${emulator.slackApiUrl}/auth.test`, { method: "POST" });
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      const limited = await call();
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get("retry-after")).toBe("7");
+      expect(await limited.json()).toEqual({ ok: false, error: "ratelimited" });
+    }
+    const failed = await call();
+    expect(failed.status).toBe(500);
+    const unavailable = await call();
+    expect(unavailable.status).toBe(503);
+    const malformed = await call();
+    expect(malformed.status).toBe(200);
+    await expect(malformed.json()).rejects.toThrow();
+    const page = await call();
+    expect(page.status).toBe(502);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    expect((await call()).status).toBe(200);
+  });
+
+  it("hangs a response until the client gives up", async () => {
+    await control("/faults", { body: { kind: "hang", count: 1 } });
+    await expect(fetch(`${emulator.slackApiUrl}/auth.test`, { method: "POST", signal: AbortSignal.timeout(300) })).rejects.toThrow();
+    expect((await fetch(`${emulator.slackApiUrl}/auth.test`, { method: "POST" })).status).toBe(200);
+  });
+
+  it("answers unknown methods and paths as Slack does", async () => {
+    const unknown = await fetch(`${emulator.slackApiUrl}/chat.explode`, { method: "POST" });
+    expect(await unknown.json()).toEqual({ ok: false, error: "unknown_method" });
+    const glitch = await fetch(`${emulator.url}/api-nope/logs`);
+    expect(glitch.status).toBe(404);
+    expect(await glitch.text()).toContain("You've found a glitch");
+  });
+});
+
+describe("rate-limit windows", () => {
+  it("allows a tier's calls per window, then says when to retry, and runs faster with a speed-up", () => {
+    let now = 0;
+    const state = { speedUp: 1 };
+    const limiter = createRateLimiter(state, () => now);
+    for (let call = 0; call < 20; call += 1) expect(limiter.take("team.accessLogs:T1:A1", "tier2")).toEqual({ ok: true });
+    expect(limiter.take("team.accessLogs:T1:A1", "tier2")).toEqual({ ok: false, retryAfterSeconds: 60 });
+    // Another workspace or method has its own window.
+    expect(limiter.take("team.accessLogs:T2:A1", "tier2")).toEqual({ ok: true });
+    now = 45_500;
+    expect(limiter.take("team.accessLogs:T1:A1", "tier2")).toEqual({ ok: false, retryAfterSeconds: 15 });
+    now = 60_000;
+    expect(limiter.take("team.accessLogs:T1:A1", "tier2")).toEqual({ ok: true });
+
+    state.speedUp = 60;
+    now = 120_000;
+    for (let call = 0; call < 50; call += 1) limiter.take("audit:E1", "tier3");
+    expect(limiter.take("audit:E1", "tier3")).toEqual({ ok: false, retryAfterSeconds: 1 });
+    now = 121_000;
+    expect(limiter.take("audit:E1", "tier3")).toEqual({ ok: true });
+  });
+});
