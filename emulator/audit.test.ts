@@ -215,10 +215,13 @@ describe("refusals (non-2xx with an ok:false body, §1.8)", () => {
     const owner = emulator.state.world.users.find((user) => user.role === "primary_owner" && user.enterpriseId === emulator.state.world.enterprise.id)!;
     await control(emulator, `/users/${owner.id}/deactivate`, {});
     try {
-      expect(await logs({})).toMatchObject({ status: 401, body: { ok: false, error: "account_inactive" } });
+      // A deactivated owner's user token is revoked (reference §6, O11), and stays so.
+      expect(await logs({})).toMatchObject({ status: 401, body: { ok: false, error: "token_revoked" } });
     } finally {
       await control(emulator, `/users/${owner.id}/reactivate`, {});
     }
+    expect(await logs({})).toMatchObject({ status: 401, body: { ok: false, error: "token_revoked" } });
+    token = (await grantAuditToken(emulator)).token;
     expect((await logs({})).status).toBe(200);
   });
 

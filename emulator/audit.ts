@@ -422,6 +422,16 @@ function storeEntries(state: EmulatorState, entries: AuditEntry[]) {
   state.auditEntries.set(enterpriseId, stored);
 }
 
+/** Forgets stored events older than `before` (and whether they were served), oldest first. */
+export function pruneAuditEntries(state: EmulatorState, before: number): number {
+  const stored = state.auditEntries.get(state.world.enterprise.id);
+  if (!stored?.length || stored[0]!.date_create >= before) return 0;
+  const removed = stored.splice(0, lowerBound(stored, before));
+  const ledger = ledgerOf(state);
+  for (const entry of removed) ledger.storedTimes.delete(entry.id);
+  return removed.length;
+}
+
 /** A plausible last day: ~600 events, some in the same second, ascending. */
 export function seedAuditHistory(state: EmulatorState, now: number): void {
   const random = state.random.fork("audit-history");

@@ -23,8 +23,9 @@ export function checkToken(context: RequestContext): TokenCheck {
   if (!token) return { ok: false, error: "invalid_auth" };
   const app = [...context.state.apps.values()].find((candidate) => candidate.appId === token.appId);
   if (token.revokedAt !== null || !app || app.uninstalledAt !== null) return { ok: false, error: "token_revoked" };
-  // "When member accounts are deactivated, API tokens are revoked as well" (reference §6).
-  if (findUser(context.state.world, token.userId)?.isDeactivated) return { ok: false, error: "account_inactive" };
+  // A deactivated installer: Slack answers account_inactive for a bot token and token_revoked for a
+  // user token (reference §6); the control API also revokes the user tokens for good (O11).
+  if (findUser(context.state.world, token.userId)?.isDeactivated) return { ok: false, error: token.kind === "bot" ? "account_inactive" : "token_revoked" };
   return { ok: true, token };
 }
 

@@ -1,14 +1,17 @@
+import { z } from "zod";
 import { auditGroundTruth, configureBulkAudit, generateAuditEvents } from "@/emulator/audit";
 import { json, type Reply, type RequestContext } from "@/emulator/http";
 import { mintToken, registerApp, rotateAppSecret } from "@/emulator/oauth";
 import type { EmulatorState, FaultKind } from "@/emulator/state";
 import { accessGroundTruth, generateAccessActivity, generateIntegrationChanges, integrationGroundTruth } from "@/emulator/team-logs";
-import { findUser, findWorkspace, ownerOf } from "@/emulator/world";
+import { findUser, findWorkspace, ownerOf, workspacesWithLogs } from "@/emulator/world";
 
 // The control API under /_emulator: what a test, the demo or a benchmark changes about the world.
 // JSON in, JSON out; errors are { error, message } with a 4xx status. Documented in README.md.
 
-const FAULT_KINDS: FaultKind[] = ["ratelimited", "server_error", "service_unavailable", "hang", "malformed_json", "html_error"];
+const FAULT_KINDS = ["ratelimited", "server_error", "service_unavailable", "hang", "malformed_json", "html_error"] as const satisfies readonly FaultKind[];
+// Generated synchronously inside one request: large enough for any test, small enough not to stall.
+const MAX_GENERATED_PER_CALL = 100_000;
 
 type Body = Record<string, unknown>;
 const badRequest = (message: string): Reply => json({ error: "bad_request", message }, 400);
@@ -24,11 +27,60 @@ function parseJson(raw: string): Body | null {
   }
 }
 
-const stringList = (value: unknown): string[] | null => (Array.isArray(value) && value.every((item) => typeof item === "string") ? value : null);
-const count = (value: unknown, fallback: number, max = 10_000_000): number | null => {
-  if (value === undefined) return fallback;
-  return Number.isInteger(value) && (value as number) >= 0 && (value as number) <= max ? (value as number) : null;
-};
+const wholeNumber = (max: number) => z.number().int().min(0).max(max);
+const scopes = z.array(z.string().trim().min(1).max(100)).max(100);
+
+const appSchema = z.object({
+  name: z.string().trim().min(1, "name is required").max(100),
+  redirectUrls: z.array(z.url()).min(1, "redirectUrls must list at least one URL"),
+  userScopes: scopes.default([]),
+  botScopes: scopes.default([]),
+  isDistributed: z.boolean().default(true),
+});
+const tokenSchema = z.object({
+  clientId: z.string().min(1),
+  isEnterpriseInstall: z.boolean().nullish().transform((value) => value ?? false),
+  teamId: z.string().nullish(),
+  scopes: scopes.nullish(),
+  userId: z.string().nullish(),
+  kind: z.enum(["user", "bot"]).nullish().transform((kind) => kind ?? "user"),
+});
+const ratesSchema = z.object({
+  auditPerMinute: wholeNumber(1_000_000).optional(),
+  accessPerMinute: wholeNumber(1_000_000).optional(),
+  integrationPerMinute: wholeNumber(1_000_000).optional(),
+});
+const generateSchema = z.object({
+  audit: wholeNumber(MAX_GENERATED_PER_CALL).default(0),
+  access: wholeNumber(MAX_GENERATED_PER_CALL).default(0),
+  integration: wholeNumber(MAX_GENERATED_PER_CALL).default(0),
+  teamId: z.string().nullish(),
+});
+const bulkSchema = z
+  .object({ count: z.number().int().min(1).max(100_000_000), oldest: z.number().int().min(0), latest: z.number().int().min(0), seed: z.union([z.string(), z.number()]).optional() })
+  .refine((bulk) => bulk.oldest <= bulk.latest, "oldest must not be after latest");
+const faultSchema = z.object({
+  kind: z.enum(FAULT_KINDS),
+  count: z.number().int().min(1).max(100_000).default(1),
+  retryAfterSeconds: wholeNumber(3600).default(30),
+  pathPrefix: z.string().startsWith("/").nullable().default(null),
+});
+
+/** The body through its schema, or the 400 that explains the first problem. */
+function parseBody<T>(schema: z.ZodType<T>, body: Body): { ok: true; value: T } | { ok: false; reply: Reply } {
+  const result = schema.safeParse(body);
+  if (result.success) return { ok: true, value: result.data };
+  const issue = result.error.issues[0];
+  return { ok: false, reply: badRequest(`${issue?.path.join(".") || "body"}: ${issue?.message ?? "invalid"}`) };
+}
+
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
 
 export function describeWorld(state: EmulatorState) {
   const { world } = state;
@@ -63,20 +115,14 @@ export function handleControl(context: RequestContext, rawBody: string, resetSta
   }
 
   if (route === "POST /apps") {
-    const redirectUrls = stringList(body.redirectUrls);
-    const userScopes = stringList(body.userScopes ?? []);
-    const botScopes = stringList(body.botScopes ?? []);
-    if (typeof body.name !== "string" || !body.name.trim()) return badRequest("name is required");
-    if (!redirectUrls?.length) return badRequest("redirectUrls must be a non-empty array of URLs");
-    if (!userScopes || !botScopes) return badRequest("userScopes and botScopes must be arrays of strings");
-    const app = registerApp(state, { name: body.name, redirectUrls, userScopes, botScopes, isDistributed: body.isDistributed !== false });
-    return json(app, 201);
+    const parsed = parseBody(appSchema, body);
+    return parsed.ok ? json(registerApp(state, parsed.value), 201) : parsed.reply;
   }
   const appRoute = /^POST \/apps\/([^/]+)\/(rotate-secret|uninstall)$/.exec(route);
   if (appRoute) {
-    const clientId = decodeURIComponent(appRoute[1]!);
-    const app = state.apps.get(clientId);
-    if (!app) return notFound(`No app with client ID ${clientId}`);
+    const clientId = decodeSegment(appRoute[1]!);
+    const app = clientId ? state.apps.get(clientId) : undefined;
+    if (!app || !clientId) return notFound(`No app with client ID ${appRoute[1]}`);
     if (appRoute[2] === "rotate-secret") return json(rotateAppSecret(state, clientId)!);
     app.uninstalledAt = state.now();
     return json({ ok: true });
@@ -84,24 +130,24 @@ export function handleControl(context: RequestContext, rawBody: string, resetSta
 
   if (route === "POST /tokens") {
     // Grants a token without the OAuth dance, for tests of pullers that start from a granted source.
-    const app = typeof body.clientId === "string" ? state.apps.get(body.clientId) : undefined;
+    const parsed = parseBody(tokenSchema, body);
+    if (!parsed.ok) return parsed.reply;
+    const input = parsed.value;
+    const app = state.apps.get(input.clientId);
     if (!app) return badRequest("clientId must name a registered app");
-    const isEnterpriseInstall = body.isEnterpriseInstall === true;
-    const teamId = typeof body.teamId === "string" ? body.teamId : null;
-    if (!isEnterpriseInstall && (!teamId || !findWorkspace(state.world, teamId))) return badRequest("teamId must name a workspace unless isEnterpriseInstall is true");
-    const scopes = stringList(body.scopes ?? app.userScopes);
-    if (!scopes) return badRequest("scopes must be an array of strings");
+    const teamId = input.teamId ?? null;
     const workspace = teamId ? findWorkspace(state.world, teamId) : undefined;
-    const userId = typeof body.userId === "string" ? body.userId : ownerOf(state.world, isEnterpriseInstall ? { enterpriseId: state.world.enterprise.id } : { teamId: teamId! }).id;
+    if (!input.isEnterpriseInstall && !workspace) return badRequest("teamId must name a workspace unless isEnterpriseInstall is true");
+    const userId = input.userId ?? ownerOf(state.world, input.isEnterpriseInstall ? { enterpriseId: state.world.enterprise.id } : { teamId: teamId! }).id;
     if (!findUser(state.world, userId)) return badRequest(`No user ${userId}`);
     const token = mintToken(state, {
-      kind: body.kind === "bot" ? "bot" : "user",
+      kind: input.kind,
       appId: app.appId,
       userId,
-      teamId: isEnterpriseInstall ? null : teamId,
-      enterpriseId: isEnterpriseInstall ? state.world.enterprise.id : (workspace?.enterpriseId ?? null),
-      isEnterpriseInstall,
-      scopes,
+      teamId: input.isEnterpriseInstall ? null : teamId,
+      enterpriseId: input.isEnterpriseInstall ? state.world.enterprise.id : (workspace?.enterpriseId ?? null),
+      isEnterpriseInstall: input.isEnterpriseInstall,
+      scopes: input.scopes ?? app.userScopes,
     });
     return json(token, 201);
   }
@@ -114,9 +160,15 @@ export function handleControl(context: RequestContext, rawBody: string, resetSta
 
   const userRoute = /^POST \/users\/([^/]+)\/(deactivate|reactivate)$/.exec(route);
   if (userRoute) {
-    const user = findUser(state.world, decodeURIComponent(userRoute[1]!));
+    const userId = decodeSegment(userRoute[1]!);
+    const user = userId ? findUser(state.world, userId) : undefined;
     if (!user) return notFound(`No user ${userRoute[1]}`);
     user.isDeactivated = userRoute[2] === "deactivate";
+    // "When member accounts are deactivated, API tokens are revoked as well" (reference §6, O11):
+    // reactivating the person does not bring their user tokens back.
+    if (user.isDeactivated) {
+      for (const token of state.tokens.values()) if (token.userId === user.id && token.kind === "user") token.revokedAt ??= state.now();
+    }
     return json({ ok: true, user });
   }
 
@@ -125,23 +177,18 @@ export function handleControl(context: RequestContext, rawBody: string, resetSta
     return json({ ok: true, traffic: state.traffic });
   }
   if (route === "PUT /traffic/rates") {
-    const rates = { ...state.traffic.rates };
-    for (const key of ["auditPerMinute", "accessPerMinute", "integrationPerMinute"] as const) {
-      const value = count(body[key], rates[key], 1_000_000);
-      if (value === null) return badRequest(`${key} must be a whole number from 0 to 1000000`);
-      rates[key] = value;
-    }
-    state.traffic.rates = rates;
+    const parsed = parseBody(ratesSchema, body);
+    if (!parsed.ok) return parsed.reply;
+    state.traffic.rates = { ...state.traffic.rates, ...parsed.value };
     return json({ ok: true, traffic: state.traffic });
   }
   if (route === "POST /traffic/generate") {
     // Produces events now, whatever the rates: deterministic amounts for tests.
-    const audit = count(body.audit, 0);
-    const access = count(body.access, 0);
-    const integration = count(body.integration, 0);
-    if (audit === null || access === null || integration === null) return badRequest("audit, access and integration must be whole numbers");
-    const teamId = typeof body.teamId === "string" ? body.teamId : null;
-    const teams = teamId ? [teamId] : state.world.workspaces.filter((workspace) => workspace.plan !== "free").map((workspace) => workspace.id);
+    const parsed = parseBody(generateSchema, body);
+    if (!parsed.ok) return parsed.reply;
+    const { audit, access, integration, teamId } = parsed.value;
+    const teams = teamId ? [teamId] : workspacesWithLogs(state.world).map((workspace) => workspace.id);
+    if (teamId && !findWorkspace(state.world, teamId)) return badRequest(`No workspace ${teamId}`);
     const now = state.now();
     const created = generateAuditEvents(state, audit, now);
     for (const team of teams) {
@@ -156,21 +203,18 @@ export function handleControl(context: RequestContext, rawBody: string, resetSta
       configureBulkAudit(state, null);
       return json({ ok: true });
     }
-    const total = count(body.count, 0, 100_000_000);
-    const oldest = Number(body.oldest);
-    const latest = Number(body.latest);
-    if (!total || !Number.isInteger(oldest) || !Number.isInteger(latest) || oldest > latest) return badRequest("count (1…100000000), oldest and latest (Unix seconds, oldest ≤ latest) are required");
-    configureBulkAudit(state, { enterpriseId: state.world.enterprise.id, seed: String(body.seed ?? state.world.seed), count: total, oldest, latest });
+    const parsed = parseBody(bulkSchema, body);
+    if (!parsed.ok) return parsed.reply;
+    const { count, oldest, latest, seed } = parsed.value;
+    configureBulkAudit(state, { enterpriseId: state.world.enterprise.id, seed: String(seed ?? state.world.seed), count, oldest, latest });
     return json({ ok: true, bulkAudit: state.bulkAudit });
   }
 
   if (route === "POST /faults") {
-    if (!FAULT_KINDS.includes(body.kind as FaultKind)) return badRequest(`kind must be one of ${FAULT_KINDS.join(", ")}`);
-    const remaining = count(body.count, 1, 100_000);
-    const retryAfterSeconds = count(body.retryAfterSeconds, 30, 3600);
-    if (!remaining || retryAfterSeconds === null) return badRequest("count must be 1…100000 and retryAfterSeconds 0…3600");
-    const pathPrefix = typeof body.pathPrefix === "string" ? body.pathPrefix : null;
-    state.faults.push({ kind: body.kind as FaultKind, remaining, retryAfterSeconds, pathPrefix });
+    const parsed = parseBody(faultSchema, body);
+    if (!parsed.ok) return parsed.reply;
+    const { count, ...fault } = parsed.value;
+    state.faults.push({ ...fault, remaining: count });
     return json({ ok: true, faults: state.faults }, 201);
   }
   if (route === "DELETE /faults") {

@@ -389,6 +389,15 @@ describe("auth.test and auth.revoke", () => {
     expect(await get.json()).toMatchObject({ ok: true, team_id: world.enterprise.id });
   });
 
+  it("revokes the whole authorization: the user token and the install's bot token", async () => {
+    const app = await registerApp({ userScopes: ["admin"], botScopes: ["chat:write"] });
+    const globex = workspaceNamed("Globex");
+    const code = await authorize(app, { user_scope: "admin", scope: "chat:write" }, { decision: "allow", target: "workspace", team: globex.id, user: "" });
+    const access = await slack().oauth.v2.access({ client_id: app.clientId, client_secret: app.clientSecret, code, redirect_uri: REDIRECT_URL });
+    expect(await slack(access.authed_user!.access_token!).auth.revoke()).toMatchObject({ ok: true, revoked: true });
+    expect(await platformError(slack(access.access_token!).auth.test())).toBe("token_revoked");
+  });
+
   it("does not revoke in testing mode", async () => {
     const token = await orgToken();
     expect(await slack(token).auth.revoke({ test: true })).toMatchObject({ ok: true, revoked: false });
@@ -400,19 +409,25 @@ describe("auth.test and auth.revoke", () => {
     expect(await platformError(slack(token).auth.test())).toBe("token_revoked");
   });
 
-  it("answers account_inactive once the installing user is deactivated", async () => {
+  it("revokes a deactivated user's user token for good, and answers account_inactive for their bot token", async () => {
     const app = await registerApp({ userScopes: ["admin"] });
     const free = workspaceNamed("Initech Hobby Club");
     const code = await authorize(app, { user_scope: "admin" }, { decision: "allow", target: "workspace", team: free.id, user: "" });
     const access = await slack().oauth.v2.access({ client_id: app.clientId, client_secret: app.clientSecret, code, redirect_uri: REDIRECT_URL });
-    const token = access.authed_user!.access_token!;
+    const granted = await fetch(`${emulator.controlUrl}/tokens`, {
+      method: "POST",
+      body: JSON.stringify({ clientId: app.clientId, teamId: free.id, userId: free.owner, kind: "bot", scopes: ["chat:write"] }),
+    });
+    const userToken = access.authed_user!.access_token!;
+    const botToken = ((await granted.json()) as { value: string }).value;
     await fetch(`${emulator.controlUrl}/users/${free.owner}/deactivate`, { method: "POST" });
     try {
-      expect(await platformError(slack(token).auth.test())).toBe("account_inactive");
+      expect(await platformError(slack(userToken).auth.test())).toBe("token_revoked");
+      expect(await platformError(slack(botToken).auth.test())).toBe("account_inactive");
     } finally {
       await fetch(`${emulator.controlUrl}/users/${free.owner}/reactivate`, { method: "POST" });
     }
-    expect((await slack(token).auth.test()).ok).toBe(true);
+    expect(await platformError(slack(userToken).auth.test())).toBe("token_revoked");
   });
 
   it("keeps tokens from before an uninstall dead after the app is installed again", async () => {

@@ -369,6 +369,12 @@ export function handleAuthRevoke(context: RequestContext): Reply {
   // test=1 is "testing mode where the specified token will not actually be revoked" (reference §4.5).
   const isTest = ["1", "true"].includes((parameter(context, "test") ?? "").toLowerCase());
   if (isTest) return json({ ok: true, revoked: false });
-  check.token.revokedAt = context.state.now();
+  // Without token rotation, revoking "usually revokes the whole authorization" (reference §4.5):
+  // every token that install granted (the user token and its bot token) stops working.
+  const presented = check.token;
+  for (const token of context.state.tokens.values()) {
+    const isSameInstall = token.appId === presented.appId && token.teamId === presented.teamId && token.enterpriseId === presented.enterpriseId;
+    if (isSameInstall && (token.userId === presented.userId || token.kind === "bot")) token.revokedAt ??= context.state.now();
+  }
   return json({ ok: true, revoked: true });
 }

@@ -10,13 +10,21 @@ type Window = { startedAt: number; count: number };
 
 export type RateLimiter = { take(key: string, tier: Tier): { ok: true } | { ok: false; retryAfterSeconds: number }; reset(): void };
 
+// Expired windows are dropped now and then, so many distinct callers cannot grow the map forever.
+const SWEEP_EVERY_CALLS = 1000;
+
 /** Fixed windows of 60 s divided by the speed-up, so a test sees the same logic in seconds. */
 export function createRateLimiter(state: Pick<EmulatorState, "speedUp">, clockMs: () => number = Date.now): RateLimiter {
   const windows = new Map<string, Window>();
+  let calls = 0;
   return {
     take(key, tier) {
       const windowMs = 60_000 / state.speedUp;
       const now = clockMs();
+      calls += 1;
+      if (calls % SWEEP_EVERY_CALLS === 0) {
+        for (const [candidate, window] of windows) if (now - window.startedAt >= windowMs) windows.delete(candidate);
+      }
       let window = windows.get(key);
       if (!window || now - window.startedAt >= windowMs) {
         window = { startedAt: now, count: 0 };

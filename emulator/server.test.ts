@@ -164,3 +164,26 @@ describe("rate-limit windows", () => {
     expect(limiter.take("audit:E1", "tier3")).toEqual({ ok: true });
   });
 });
+
+describe("retention", () => {
+  it("forgets events older than the retention, so a long run's memory stays flat", async () => {
+    let now = 1_800_000_000;
+    const { pruneState } = await import("@/emulator/traffic");
+    const running = await startEmulator({ port: 0, seed: "retention", traffic: { isPaused: true }, now: () => now, retentionSeconds: { audit: 3600, teamLogs: 7200 } });
+    try {
+      const groundTruth = async (kind: string) => (await (await fetch(`${running.controlUrl}/ground-truth?kind=${kind}`)).json()) as { total?: number; rows?: unknown[] };
+      const historyTotal = (await groundTruth("audit")).total!;
+      expect(historyTotal).toBeGreaterThan(0);
+      now += 23 * 3600;
+      await fetch(`${running.controlUrl}/traffic/generate`, { method: "POST", body: JSON.stringify({ audit: 5, access: 3 }) });
+      pruneState(running.state);
+      // The seeded day is older than an hour by now; only what was just generated remains.
+      expect((await groundTruth("audit")).total).toBe(5);
+      const accessRows = (await groundTruth("access")).rows!;
+      expect(accessRows.length).toBeGreaterThan(0);
+      expect(accessRows.length).toBeLessThanOrEqual(3 * 3);
+    } finally {
+      await running.stop();
+    }
+  });
+});

@@ -7,7 +7,7 @@ import { html, json, readBody, webApiError, type Reply, type RequestContext } fr
 import { handleAuthorizeDecision, handleAuthorizePage, handleAuthRevoke, handleAuthTest, handleOAuthV2Access } from "@/emulator/oauth";
 import { createRandom } from "@/emulator/random";
 import { createRateLimiter, type Tier } from "@/emulator/rate-limit";
-import { DEFAULT_TRAFFIC_RATES, systemNow, type EmulatorState, type Fault, type TrafficRates } from "@/emulator/state";
+import { DEFAULT_RETENTION_SECONDS, DEFAULT_TRAFFIC_RATES, systemNow, type EmulatorState, type Fault, type TrafficRates } from "@/emulator/state";
 import { handleAccessLogs, handleIntegrationLogs, seedTeamLogsHistory } from "@/emulator/team-logs";
 import { startTraffic } from "@/emulator/traffic";
 import { createWorld } from "@/emulator/world";
@@ -23,6 +23,8 @@ export type EmulatorOptions = {
   /** Skip the generated history (a world with no past events), for tests that count exactly. */
   isEmpty?: boolean;
   now?: () => number;
+  /** How long generated events are kept, in seconds (defaults: a day of audit events, 30 days of team logs). */
+  retentionSeconds?: Partial<EmulatorState["retentionSeconds"]>;
 };
 
 export type RunningEmulator = {
@@ -47,7 +49,9 @@ function tokenBucket(method: string, tier: Tier) {
     const check = checkToken(context);
     if (!check.ok) return null;
     const { token } = check;
-    return { key: `${method}:${token.teamId ?? token.enterpriseId}:${token.appId}`, tier };
+    // An org token names its workspace per call (team_id); each workspace has its own budget.
+    const team = token.teamId ?? context.body.get("team_id") ?? context.query.get("team_id") ?? token.enterpriseId;
+    return { key: `${method}:${team}:${token.appId}`, tier };
   };
 }
 
@@ -57,8 +61,16 @@ function auditBucket(context: RequestContext) {
   return check.ok && check.token.enterpriseId ? { key: `audit:${check.token.enterpriseId}`, tier: "tier3" as const } : null;
 }
 
+// The bucket is the app: the client ID from HTTP Basic or the form, unknown callers sharing one.
+function oauthClientId(context: RequestContext): string {
+  const basic = /^Basic\s+(.+)$/i.exec(context.headers.authorization ?? "")?.[1];
+  const fromBasic = basic ? Buffer.from(basic, "base64").toString("utf8").split(":")[0] : undefined;
+  const clientId = fromBasic ?? context.body.get("client_id") ?? context.query.get("client_id") ?? "";
+  return context.state.apps.has(clientId) ? clientId : "unknown";
+}
+
 const WEB_API: Record<string, Route> = {
-  "oauth.v2.access": { handle: handleOAuthV2Access, limit: (context) => ({ key: `oauth:${context.body.get("client_id") ?? context.headers.authorization ?? ""}`, tier: "special" }) },
+  "oauth.v2.access": { handle: handleOAuthV2Access, limit: (context) => ({ key: `oauth:${oauthClientId(context)}`, tier: "special" }) },
   "auth.test": { handle: handleAuthTest, limit: tokenBucket("auth.test", "special") },
   "auth.revoke": { handle: handleAuthRevoke, limit: tokenBucket("auth.revoke", "tier3") },
   "team.accessLogs": { handle: handleAccessLogs, limit: tokenBucket("team.accessLogs", "tier2") },
@@ -121,7 +133,9 @@ function writeReply(response: ServerResponse, reply: Reply) {
 }
 
 export function createEmulatorState(options: EmulatorOptions = {}): EmulatorState {
-  const seed = options.seed ?? 1;
+  // One seed type: the CLI's "--seed 42" and startEmulator({ seed: 42 }) must build the same world.
+  const seed = String(options.seed ?? 1);
+  if (!(options.speedUp === undefined || (Number.isFinite(options.speedUp) && options.speedUp > 0))) throw new Error("speedUp must be a number greater than 0");
   const state: EmulatorState = {
     world: createWorld(seed),
     random: createRandom(seed).fork("traffic"),
@@ -136,7 +150,7 @@ export function createEmulatorState(options: EmulatorOptions = {}): EmulatorStat
     traffic: { isPaused: options.traffic?.isPaused ?? false, rates: { ...DEFAULT_TRAFFIC_RATES, ...options.traffic } },
     speedUp: options.speedUp ?? 1,
     now: options.now ?? systemNow,
-    requestCount: 0,
+    retentionSeconds: { ...DEFAULT_RETENTION_SECONDS, ...options.retentionSeconds },
   };
   if (!options.isEmpty) {
     seedAuditHistory(state, state.now());
@@ -162,7 +176,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       let body = new URLSearchParams();
       try {
         if (url.pathname.startsWith("/_emulator")) {
-          for await (const chunk of request) rawBody += (chunk as Buffer).toString("utf8");
+          for await (const chunk of request) {
+            rawBody += (chunk as Buffer).toString("utf8");
+            if (rawBody.length > 1_000_000) throw new Error("control request body too large");
+          }
         } else {
           body = await readBody(request);
         }
@@ -180,7 +197,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       };
       if (context.path.startsWith("/_emulator")) return writeReply(response, handleControl(context, rawBody, resetState));
 
-      state.requestCount += 1;
+      const route = findRoute(context.method, context.path);
+      if (route === null) return writeReply(response, GLITCH_PAGE);
+      // Only requests Slack would answer spend a fault, so a stray favicon request cannot use one up.
       const fault = takeFault(state, context.path);
       if (fault) {
         const reply = faultReply(fault);
@@ -191,8 +210,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         }
         return writeReply(response, reply);
       }
-      const route = findRoute(context.method, context.path);
-      if (route === null) return writeReply(response, GLITCH_PAGE);
       if (route === "unknown_method") return writeReply(response, { ...webApiError("unknown_method"), status: 404 });
       const bucket = route.limit?.(context);
       if (bucket) {
@@ -201,7 +218,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       }
       writeReply(response, route.handle(context));
     })().catch((error: unknown) => {
-      if (!response.headersSent) writeReply(response, json({ ok: false, error: "internal_error", detail: String(error) }, 500));
+      // Slack's shape for its own failures; the cause goes to the emulator's stderr, not the client.
+      console.error("emulator: request failed", error);
+      if (!response.headersSent) writeReply(response, json({ ok: false, error: "internal_error" }, 500));
     });
   });
   server.on("connection", (socket) => {

@@ -95,8 +95,13 @@ export type EmulatorState = {
   speedUp: number;
   /** Unix seconds; replaceable so tests can move time. */
   now: () => number;
-  requestCount: number;
+  /** How long events are kept (and listed as ground truth) before the traffic ticker prunes them. */
+  retentionSeconds: { audit: number; teamLogs: number };
 };
+
+// A day of audit events (about 43,000 at the default rate) and a month of access and integration
+// logs keep a long-running emulator's memory flat; soak tests can keep more.
+export const DEFAULT_RETENTION_SECONDS = { audit: 86_400, teamLogs: 30 * 86_400 };
 
 export const DEFAULT_TRAFFIC_RATES: TrafficRates = { auditPerMinute: 30, accessPerMinute: 20, integrationPerMinute: 1 };
 

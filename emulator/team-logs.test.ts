@@ -353,7 +353,8 @@ describe.each(["team.accessLogs", "team.integrationLogs"])("%s errors", (method)
     const inactive = await mintToken(paid.id, { userId: person.id });
     await control(`/users/${person.id}/deactivate`, {});
     try {
-      await expectError(inactive, "account_inactive");
+      // A deactivated user's user token is revoked (reference §6, O11).
+      await expectError(inactive, "token_revoked");
     } finally {
       await control(`/users/${person.id}/reactivate`, {});
     }

@@ -3,7 +3,7 @@ import { checkToken, missingScope } from "@/emulator/auth";
 import { json, parameter, webApiError, type Reply, type RequestContext } from "@/emulator/http";
 import { createRandom, type Random } from "@/emulator/random";
 import type { AccessLogRow, EmulatorState, IntegrationLogEntry } from "@/emulator/state";
-import { findUser, findWorkspace, NETWORKS, usersOfTeam, type Integration, type User, type Workspace } from "@/emulator/world";
+import { findUser, findWorkspace, type Integration, NETWORKS, type User, usersOfTeam, type Workspace, workspacesWithLogs } from "@/emulator/world";
 
 // team.accessLogs and team.integrationLogs (reference §2, §3): the aggregated access rows per
 // (user, IP, user agent) that grow as people keep working, and the integration change log. Both are
@@ -44,6 +44,20 @@ type Place = { ip: string | null; userAgent: string; isp: string | null; country
 
 export function accessLogKey(row: Pick<AccessLogRow, "user_id" | "ip" | "user_agent">): string {
   return `${row.user_id}|${row.ip}|${row.user_agent}`;
+}
+
+/**
+ * Forgets access-log combinations not used since `before` (a later use starts a new one, as after
+ * Slack's own retention) and integration entries older than it.
+ */
+export function pruneTeamLogs(state: EmulatorState, before: number): void {
+  for (const rows of state.accessLogs.values()) {
+    for (const [key, row] of rows) if (row.date_last < before) rows.delete(key);
+  }
+  for (const [teamId, entries] of state.integrationLogs) {
+    const kept = entries.filter((entry) => Number(entry.date) >= before);
+    if (kept.length !== entries.length) state.integrationLogs.set(teamId, kept);
+  }
 }
 
 function accessRowsOf(state: EmulatorState, teamId: string): Map<string, AccessLogRow> {
@@ -157,7 +171,11 @@ export function generateAccessActivity(state: EmulatorState, teamId: string, cou
   const people = usersOfTeam(state.world, teamId).filter((user) => !user.isDeactivated);
   if (!people.length) return;
   const rowsByUser = new Map<string, AccessLogRow[]>();
-  for (const row of rows.values()) rowsByUser.set(row.user_id, [...(rowsByUser.get(row.user_id) ?? []), row]);
+  for (const row of rows.values()) {
+    const userRows = rowsByUser.get(row.user_id);
+    if (userRows) userRows.push(row);
+    else rowsByUser.set(row.user_id, [row]);
+  }
   const seen = people.filter((user) => rowsByUser.has(user.id));
   const unseen = people.filter((user) => !rowsByUser.has(user.id));
   const remember = (user: User, row: AccessLogRow) => {
@@ -475,7 +493,7 @@ export function handleIntegrationLogs(context: RequestContext): Reply {
 function groundTruthTeams(state: EmulatorState, query: URLSearchParams): string[] {
   const team = query.get("team");
   if (team) return findWorkspace(state.world, team) ? [team] : [];
-  return state.world.workspaces.filter((workspace) => workspace.plan !== "free").map((workspace) => workspace.id);
+  return workspacesWithLogs(state.world).map((workspace) => workspace.id);
 }
 
 /** Every (user, IP, user agent) combination with its date_first, date_last and count, newest first. */

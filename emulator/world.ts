@@ -182,6 +182,11 @@ export function findWorkspace(world: World, teamId: string): Workspace | undefin
   return world.workspaces.find((workspace) => workspace.id === teamId);
 }
 
+/** Workspaces with access and integration logs: every plan but the free one. */
+export function workspacesWithLogs(world: World): Workspace[] {
+  return world.workspaces.filter((workspace) => workspace.plan !== "free");
+}
+
 export function findUser(world: World, userId: string): User | undefined {
   return world.users.find((user) => user.id === userId);
 }

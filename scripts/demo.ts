@@ -16,6 +16,22 @@ const isBuildSkipped = process.argv.includes("--no-build");
 
 class DemoError extends Error {}
 
+type DemoApp = { clientId: string; clientSecret: string };
+
+/**
+ * A Slack app registered in the emulator with Tributary's redirect URL and both scope sets, so the
+ * onboarding wizard can be walked end to end (its credentials are the emulator's, not secrets).
+ */
+async function registerDemoApp(emulatorUrl: string, redirectUrl: string): Promise<DemoApp> {
+  const response = await fetch(`${emulatorUrl}/_emulator/apps`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: "Tributary (demo)", redirectUrls: [redirectUrl], userScopes: ["auditlogs:read", "admin"], botScopes: [] }),
+  });
+  if (!response.ok) throw new DemoError(`The Slack emulator refused the demo app (HTTP ${response.status}).`);
+  return (await response.json()) as DemoApp;
+}
+
 function step(message: string) {
   console.log(`\x1b[1m▸ ${message}\x1b[0m`);
 }
@@ -81,6 +97,7 @@ async function main() {
     : {};
   const childEnv = { ...process.env, ...slackUrls, NEXT_TELEMETRY_DISABLED: "1" };
   const processes: ManagedProcess[] = [];
+  let demoApp: DemoApp | null = null;
   if (isUsingEmulator) {
     processes.push(startProcess("slack", `${BIN}/tsx`, ["emulator/index.ts", "--port", String(EMULATOR_PORT)], { env: childEnv, colorIndex: 2 }));
     // Web and worker start once the emulator answers, so their first Slack calls do not fail.
@@ -88,6 +105,10 @@ async function main() {
       await Promise.all(processes.map((managed) => stopProcess(managed)));
       throw new DemoError(`The Slack emulator did not answer on port ${EMULATOR_PORT} within 30 s (see the [slack] lines above).`);
     }
+    demoApp = await registerDemoApp(emulatorUrl, `${env.PUBLIC_URL}/api/oauth/slack/callback`).catch(async (error: unknown) => {
+      await Promise.all(processes.map((managed) => stopProcess(managed)));
+      throw error;
+    });
   }
   processes.push(
     startProcess("web", `${BIN}/next`, ["start", "--port", String(env.PORT)], { env: childEnv, colorIndex: 0 }),
@@ -125,7 +146,9 @@ async function main() {
 \x1b[1mTributary is running at ${env.PUBLIC_URL}\x1b[0m
   ${describeSeededAdmin(admin)}
   Worker health: http://127.0.0.1:${env.WORKER_HEALTH_PORT}/healthz
-  ${isUsingEmulator ? `Slack emulator: ${emulatorUrl} (world and controls: ${emulatorUrl}/_emulator)` : "Slack: the URLs set in the environment"}
+  ${isUsingEmulator ? `Slack emulator: ${emulatorUrl} (world and controls: ${emulatorUrl}/_emulator)` : "Slack: the URLs set in the environment"}${
+    demoApp ? `\n  Emulated Slack app for the wizard: client ID ${demoApp.clientId}, client secret ${demoApp.clientSecret}` : ""
+  }
   Press Ctrl-C to stop.
 `);
 }
