@@ -25,7 +25,7 @@ export function checkToken(context: RequestContext): TokenCheck {
   if (token.revokedAt !== null || !app || app.uninstalledAt !== null) return { ok: false, error: "token_revoked" };
   // A deactivated installer: Slack answers account_inactive for a bot token and token_revoked for a
   // user token (reference §6); the control API also revokes the user tokens for good (O11).
-  if (findUser(context.state.world, token.userId)?.isDeactivated) return { ok: false, error: token.kind === "bot" ? "account_inactive" : "token_revoked" };
+  if (findUser(context.state.world, token.installerId)?.isDeactivated) return { ok: false, error: token.kind === "bot" ? "account_inactive" : "token_revoked" };
   return { ok: true, token };
 }
 

@@ -144,6 +144,7 @@ export function handleControl(context: RequestContext, rawBody: string, resetSta
       kind: input.kind,
       appId: app.appId,
       userId,
+      installerId: userId,
       teamId: input.isEnterpriseInstall ? null : teamId,
       enterpriseId: input.isEnterpriseInstall ? state.world.enterprise.id : (workspace?.enterpriseId ?? null),
       isEnterpriseInstall: input.isEnterpriseInstall,

@@ -409,17 +409,13 @@ describe("auth.test and auth.revoke", () => {
     expect(await platformError(slack(token).auth.test())).toBe("token_revoked");
   });
 
-  it("revokes a deactivated user's user token for good, and answers account_inactive for their bot token", async () => {
-    const app = await registerApp({ userScopes: ["admin"] });
+  it("revokes a deactivated installer's user token for good, and answers account_inactive for the install's bot token", async () => {
+    const app = await registerApp({ userScopes: ["admin"], botScopes: ["chat:write"] });
     const free = workspaceNamed("Initech Hobby Club");
-    const code = await authorize(app, { user_scope: "admin" }, { decision: "allow", target: "workspace", team: free.id, user: "" });
+    const code = await authorize(app, { user_scope: "admin", scope: "chat:write" }, { decision: "allow", target: "workspace", team: free.id, user: "" });
     const access = await slack().oauth.v2.access({ client_id: app.clientId, client_secret: app.clientSecret, code, redirect_uri: REDIRECT_URL });
-    const granted = await fetch(`${emulator.controlUrl}/tokens`, {
-      method: "POST",
-      body: JSON.stringify({ clientId: app.clientId, teamId: free.id, userId: free.owner, kind: "bot", scopes: ["chat:write"] }),
-    });
     const userToken = access.authed_user!.access_token!;
-    const botToken = ((await granted.json()) as { value: string }).value;
+    const botToken = access.access_token!;
     await fetch(`${emulator.controlUrl}/users/${free.owner}/deactivate`, { method: "POST" });
     try {
       expect(await platformError(slack(userToken).auth.test())).toBe("token_revoked");

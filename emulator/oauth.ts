@@ -317,14 +317,14 @@ export function handleOAuthV2Access(context: RequestContext): Reply {
   const workspace = code.teamId ? findWorkspace(world, code.teamId) : undefined;
   const grant = { appId: app.appId, teamId: code.teamId, enterpriseId: code.enterpriseId, isEnterpriseInstall: code.isEnterpriseInstall };
   const enterprise = code.enterpriseId ? { id: world.enterprise.id, name: world.enterprise.name } : null;
-  const userToken = code.userScopes.length ? mintToken(state, { ...grant, kind: "user", userId: code.userId, scopes: code.userScopes }) : null;
+  const userToken = code.userScopes.length ? mintToken(state, { ...grant, kind: "user", userId: code.userId, installerId: code.userId, scopes: code.userScopes }) : null;
   const authedUser = userToken ? { id: code.userId, scope: userToken.scopes.join(","), access_token: userToken.value, token_type: "user" } : { id: code.userId };
   if (!code.botScopes.length) {
     // The user-token-only example in the reference names the team by ID alone [O1].
     return json({ ok: true, app_id: app.appId, authed_user: authedUser, team: workspace ? { id: workspace.id } : null, enterprise, is_enterprise_install: code.isEnterpriseInstall });
   }
   const { botUserId } = botIdentity(app.appId, code.teamId ?? code.enterpriseId!);
-  const botToken = mintToken(state, { ...grant, kind: "bot", userId: botUserId, scopes: code.botScopes });
+  const botToken = mintToken(state, { ...grant, kind: "bot", userId: botUserId, installerId: code.userId, scopes: code.botScopes });
   return json({
     ok: true,
     access_token: botToken.value,

@@ -187,3 +187,26 @@ describe("retention", () => {
     }
   });
 });
+
+describe("reset", () => {
+  it("rebuilds the world from the seed and forgets apps, tokens and faults", async () => {
+    const running = await startEmulator({ port: 0, seed: "reset", traffic: { isPaused: true } });
+    try {
+      const post = (path: string, body: unknown) => fetch(`${running.controlUrl}${path}`, { method: "POST", body: JSON.stringify(body) });
+      const app = (await (await post("/apps", { name: "Before reset", redirectUrls: ["http://x/cb"], userScopes: ["admin"] })).json()) as { clientId: string };
+      await post("/faults", { kind: "server_error", count: 5 });
+      const before = (await (await fetch(`${running.controlUrl}/ground-truth?kind=audit`)).json()) as { total: number };
+      await post("/traffic/generate", { audit: 7 });
+
+      expect((await post("/reset", {})).status).toBe(200);
+      const world = (await (await fetch(running.controlUrl)).json()) as { apps: unknown[]; faults: unknown[] };
+      expect(world.apps).toEqual([]);
+      expect(world.faults).toEqual([]);
+      expect(running.state.apps.has(app.clientId)).toBe(false);
+      expect(((await (await fetch(`${running.controlUrl}/ground-truth?kind=audit`)).json()) as { total: number }).total).toBe(before.total);
+      expect((await fetch(`${running.slackApiUrl}/auth.test`, { method: "POST" })).status).toBe(200);
+    } finally {
+      await running.stop();
+    }
+  });
+});

@@ -164,9 +164,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const limiter = createRateLimiter({ get speedUp() { return state.speedUp; } });
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
+  const traffic = startTraffic(state);
+  // A reset is a fresh emulator on the same port: state, limits, traffic carry-over and held responses.
   const resetState = () => {
     state = Object.assign(state, createEmulatorState(options));
     limiter.reset();
+    traffic.reset();
+    for (const response of hanging) response.destroy();
   };
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -228,10 +232,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     socket.once("close", () => sockets.delete(socket));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
+    server.once("error", (error) => {
+      traffic.stop();
+      reject(error);
+    });
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
-  const traffic = startTraffic(state);
   const { port } = server.address() as AddressInfo;
   const url = `http://${options.host && options.host !== "0.0.0.0" ? options.host : "127.0.0.1"}:${port}`;
   return {

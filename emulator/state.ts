@@ -23,6 +23,8 @@ export type Token = {
   kind: "user" | "bot";
   appId: string;
   userId: string;
+  /** The person who installed the app: the user for a user token, the installer for a bot token. */
+  installerId: string;
   /** Null for an organization-wide install. */
   teamId: string | null;
   enterpriseId: string | null;

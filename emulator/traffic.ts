@@ -10,7 +10,7 @@ import { workspacesWithLogs } from "@/emulator/world";
 const TICK_MS = 1000;
 const PRUNE_EVERY_TICKS = 60;
 
-export type TrafficGenerator = { stop(): void; runOnce(elapsedSeconds: number): void };
+export type TrafficGenerator = { stop(): void; runOnce(elapsedSeconds: number): void; reset(): void };
 
 /** Drops what is older than the retention and authorization codes past their expiry. */
 export function pruneState(state: EmulatorState) {
@@ -51,5 +51,5 @@ export function startTraffic(state: EmulatorState): TrafficGenerator {
     if (ticks % PRUNE_EVERY_TICKS === 0) pruneState(state);
   }, TICK_MS);
   timer.unref();
-  return { stop: () => clearInterval(timer), runOnce };
+  return { stop: () => clearInterval(timer), runOnce, reset: () => carry.clear() };
 }
