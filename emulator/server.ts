@@ -135,6 +135,7 @@ function writeReply(response: ServerResponse, reply: Reply) {
 export function createEmulatorState(options: EmulatorOptions = {}): EmulatorState {
   // One seed type: the CLI's "--seed 42" and startEmulator({ seed: 42 }) must build the same world.
   const seed = String(options.seed ?? 1);
+  const { isPaused, ...rates } = options.traffic ?? {};
   if (!(options.speedUp === undefined || (Number.isFinite(options.speedUp) && options.speedUp > 0))) throw new Error("speedUp must be a number greater than 0");
   const state: EmulatorState = {
     world: createWorld(seed),
@@ -147,7 +148,7 @@ export function createEmulatorState(options: EmulatorOptions = {}): EmulatorStat
     accessLogs: new Map(),
     integrationLogs: new Map(),
     faults: [],
-    traffic: { isPaused: options.traffic?.isPaused ?? false, rates: { ...DEFAULT_TRAFFIC_RATES, ...options.traffic } },
+    traffic: { isPaused: isPaused ?? false, rates: { ...DEFAULT_TRAFFIC_RATES, ...rates } },
     speedUp: options.speedUp ?? 1,
     now: options.now ?? systemNow,
     retentionSeconds: { ...DEFAULT_RETENTION_SECONDS, ...options.retentionSeconds },
@@ -160,14 +161,14 @@ export function createEmulatorState(options: EmulatorOptions = {}): EmulatorStat
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-  let state = createEmulatorState(options);
-  const limiter = createRateLimiter({ get speedUp() { return state.speedUp; } });
+  const state = createEmulatorState(options);
+  const limiter = createRateLimiter(state);
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   const traffic = startTraffic(state);
   // A reset is a fresh emulator on the same port: state, limits, traffic carry-over and held responses.
   const resetState = () => {
-    state = Object.assign(state, createEmulatorState(options));
+    Object.assign(state, createEmulatorState(options));
     limiter.reset();
     traffic.reset();
     for (const response of hanging) response.destroy();
@@ -246,9 +247,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     slackAuditApiUrl: `${url}/audit/v1`,
     slackOAuthAuthorizeUrl: `${url}/oauth/v2/authorize`,
     controlUrl: `${url}/_emulator`,
-    get state() {
-      return state;
-    },
+    state,
     async stop() {
       traffic.stop();
       for (const response of hanging) response.destroy();
