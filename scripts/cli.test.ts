@@ -1,29 +1,18 @@
 import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { readSecret } from "@/features/secrets/data";
 import { storeSecret } from "@/features/secrets/mutations";
 import { envelopeKeyId, type EncryptionKey } from "@/lib/crypto";
-import { db, disconnectDatabase } from "@/lib/db";
+import { db } from "@/lib/db";
 import { verifyPassword } from "@/lib/password";
-import { createIsolatedDatabase } from "@/scripts/lib/test-databases";
+import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
 import { testEnvironment } from "@/scripts/lib/test-env";
 import { uniqueSuffix } from "@/scripts/lib/test-helpers";
 
 // The command line as an operator runs it: a real process, stdin piped, a database of its own (key
 // counts cover every stored secret).
-let database: Awaited<ReturnType<typeof createIsolatedDatabase>>;
-
-beforeAll(async () => {
-  database = await createIsolatedDatabase("cli");
-  vi.stubEnv("DATABASE_URL", database.url);
-});
-
-afterAll(async () => {
-  await disconnectDatabase();
-  await database.drop();
-  vi.unstubAllEnvs();
-});
+const database = isolatedDatabaseForThisFile("cli");
 
 function tributary(args: string[], options: { input?: string; env?: Record<string, string> } = {}) {
   const result = spawnSync(process.execPath, ["bin/tributary.js", ...args], {

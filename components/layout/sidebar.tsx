@@ -4,6 +4,7 @@ import type { Route } from "next";
 import type { ReactNode } from "react";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { isWithinPath } from "@/components/layout/nav-path";
 import { cn } from "@/components/ui/cn";
 import { LogoMark } from "@/components/ui/logo-mark";
 
@@ -21,7 +22,7 @@ export function Sidebar({ productName, items, footer }: { productName: string; i
       <nav aria-label="Main" className="flex-1 px-3 py-2">
         <ul className="space-y-1">
           {items.map(({ href, label, icon }) => {
-            const isActive = pathname === href || pathname.startsWith(`${href}/`);
+            const isActive = isWithinPath(pathname, href);
             return (
               <li key={href}>
                 <Link

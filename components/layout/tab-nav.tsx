@@ -3,6 +3,7 @@
 import type { Route } from "next";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
+import { isWithinPath } from "@/components/layout/nav-path";
 import { cn } from "@/components/ui/cn";
 
 export type TabItem = { href: Route; label: string };
@@ -14,7 +15,7 @@ export function TabNav({ label, items }: { label: string; items: TabItem[] }) {
     <nav aria-label={label} className="mb-6 border-b border-slate-200">
       <ul className="-mb-px flex gap-6">
         {items.map(({ href, label: text }, index) => {
-          const isActive = index === 0 ? pathname === href : pathname === href || pathname.startsWith(`${href}/`);
+          const isActive = index === 0 ? pathname === href : isWithinPath(pathname, href);
           return (
             <li key={href}>
               <Link

@@ -1,15 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { listAuditEntries } from "@/features/audit/data";
 import { recordAudit } from "@/features/audit/mutations";
 import { auditQuerySchema } from "@/features/audit/schema";
-import { db, disconnectDatabase } from "@/lib/db";
-import { createIsolatedDatabase } from "@/scripts/lib/test-databases";
+import { db } from "@/lib/db";
+import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
 
-let database: Awaited<ReturnType<typeof createIsolatedDatabase>>;
+isolatedDatabaseForThisFile("audit");
 
 beforeAll(async () => {
-  database = await createIsolatedDatabase("audit");
-  vi.stubEnv("DATABASE_URL", database.url);
   // Seven entries a minute apart; several share a timestamp to exercise the (at, id) tie-break.
   const base = Date.parse("2026-11-20T10:00:00Z");
   const actions = ["auth.sign_in", "user.invited", "user.role_changed", "auth.sign_in", "user.disabled", "auth.sign_in", "user.enabled"] as const;
@@ -17,12 +15,6 @@ beforeAll(async () => {
     await recordAudit({ actor: { id: null, label: index % 2 ? "alice@example.test" : "bob@example.test" } }, { action, target: { type: "user", id: `u${index}`, label: `target-${index}@example.test` } });
     await db.auditTrail.updateMany({ where: { targetId: `u${index}` }, data: { at: new Date(base + Math.floor(index / 2) * 60_000) } });
   }
-});
-
-afterAll(async () => {
-  await disconnectDatabase();
-  await database.drop();
-  vi.unstubAllEnvs();
 });
 
 const query = (input: Record<string, string>) => auditQuerySchema.parse(input);

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { AuditContext } from "@/features/audit/schema";
 import { listUsers } from "@/features/users/data";
 import { changeUserRole, inviteUser, setPasswordWithToken, setUserDisabled, startPasswordReset } from "@/features/users/mutations";
-import { db, disconnectDatabase } from "@/lib/db";
+import { db } from "@/lib/db";
 import { hashToken } from "@/lib/tokens";
-import { createIsolatedDatabase } from "@/scripts/lib/test-databases";
+import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
 import { uniqueSuffix } from "@/scripts/lib/test-helpers";
 
 // A database of its own: "the last admin" is about every row in the users table.
-let database: Awaited<ReturnType<typeof createIsolatedDatabase>>;
-
-beforeAll(async () => {
-  database = await createIsolatedDatabase("users");
-  vi.stubEnv("DATABASE_URL", database.url);
-});
-
-afterAll(async () => {
-  await disconnectDatabase();
-  await database.drop();
-  vi.unstubAllEnvs();
-});
+isolatedDatabaseForThisFile("users");
 
 async function createUser(role: "ADMIN" | "ANALYST", options: { hasPassword?: boolean } = {}) {
   const email = `${role.toLowerCase()}-${uniqueSuffix()}@example.test`;
