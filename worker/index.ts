@@ -49,15 +49,17 @@ async function main() {
 
   const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, createQueue(name, redis, env.QUEUE_PREFIX)])) as Record<QueueName, Queue>;
   for (const [name, queue] of Object.entries(queues)) queue.on("error", (error) => reportRedisProblem(`queue:${name}`, error));
-  const processors: Record<QueueName, Processor> = { system: createSystemProcessor(identity) };
+  // A queue without a processor here is produced and scheduled but consumed by nothing yet: the
+  // pull engine (issue 6) adds the `pulls` processor. Its jobs wait in Redis, one per scheduler.
+  const processors: Partial<Record<QueueName, Processor>> = { system: createSystemProcessor(identity) };
 
-  const workers = QUEUE_NAMES.map((name) => {
+  const workers = (Object.entries(processors) as [QueueName, Processor][]).map(([name, process]) => {
     const worker = new Worker(
       name,
       async (job) => {
         const jobLogger = logger.child({ queue: name, jobId: job.id, jobName: job.name, attempt: job.attemptsMade + 1 });
         const startedAt = Date.now();
-        await processors[name](job, jobLogger);
+        await process(job, jobLogger);
         jobLogger.debug({ durationMs: Date.now() - startedAt }, "job done");
       },
       { connection: redis, prefix: env.QUEUE_PREFIX, concurrency: CONCURRENCY_PER_QUEUE, autorun: false },

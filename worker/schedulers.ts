@@ -1,6 +1,8 @@
 import type { Queue } from "bullmq";
 import type { Logger } from "pino";
-import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_SCHEDULER_ID, SYSTEM_JOB, type QueueName } from "@/lib/queue/queues";
+import { listPullTargets } from "@/features/sources/data";
+import { getEnv } from "@/lib/env";
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_SCHEDULER_ID, PULL_JOB, pullSchedulerId, SYSTEM_JOB, type QueueName } from "@/lib/queue/queues";
 
 type DesiredScheduler = {
   queue: QueueName;
@@ -13,12 +15,11 @@ type DesiredScheduler = {
 /** Redis can be flushed without the connection dropping; re-check this often even when all looks well. */
 export const RECONCILE_INTERVAL_MS = 5 * 60_000;
 
-/**
- * What should be scheduled, derived from Postgres alone. Later issues add one pull scheduler per
- * (source, log type) here; for now only the system heartbeat exists.
- */
-async function listDesiredSchedulers(): Promise<DesiredScheduler[]> {
-  return [{ queue: "system", id: HEARTBEAT_SCHEDULER_ID, everyMs: HEARTBEAT_INTERVAL_MS, jobName: SYSTEM_JOB.heartbeat, data: {} }];
+/** What should be scheduled, derived from Postgres alone: the heartbeat, and a pull per (active source, log type). */
+export async function listDesiredSchedulers(): Promise<DesiredScheduler[]> {
+  const everyMs = getEnv().PULL_INTERVAL_SECONDS * 1000;
+  const pulls = (await listPullTargets()).map((target) => ({ queue: "pulls" as const, id: pullSchedulerId(target), everyMs, jobName: PULL_JOB, data: target }));
+  return [{ queue: "system", id: HEARTBEAT_SCHEDULER_ID, everyMs: HEARTBEAT_INTERVAL_MS, jobName: SYSTEM_JOB.heartbeat, data: {} }, ...pulls];
 }
 
 /**

@@ -14,6 +14,14 @@ export const AUDIT_ACTIONS = {
   "user.password_reset": "Password reset started",
   "user.password_set": "Password set",
   "secrets.rotated": "Secrets re-encrypted",
+  "source.created": "Source created",
+  "source.configured": "Source settings changed",
+  "source.credentials_saved": "Source credentials saved",
+  "source.saved": "Source saved",
+  "source.grant_started": "Slack access requested",
+  "source.granted": "Slack access granted",
+  "source.grant_failed": "Slack access refused",
+  "source.activated": "Source activated",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 const auditActionSchema = z.enum(Object.keys(AUDIT_ACTIONS) as [AuditAction, ...AuditAction[]]);

@@ -13,3 +13,8 @@ export async function countSecretsByKey(): Promise<{ keyId: string; count: numbe
   const groups = await db.secret.groupBy({ by: ["keyId"], _count: { _all: true }, orderBy: { keyId: "asc" } });
   return groups.map((group) => ({ keyId: group.keyId, count: group._count._all }));
 }
+
+/** Whether a secret is stored, without decrypting it: what a page may know ("saved ••••"). */
+export async function hasSecret(address: SecretAddress, client: DatabaseClient = db): Promise<boolean> {
+  return (await client.secret.count({ where: address })) > 0;
+}

@@ -4,7 +4,7 @@ import { z } from "zod";
 // Queue names, payload schemas and producers shared by web and worker. Payloads carry IDs only;
 // Postgres holds the truth, Redis only the work to do.
 
-export const QUEUE_NAMES = ["system"] as const;
+export const QUEUE_NAMES = ["system", "pulls"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
 export const SYSTEM_JOB = { heartbeat: "heartbeat" } as const;
@@ -15,6 +15,34 @@ export const HEARTBEAT_INTERVAL_MS = 30_000;
 
 export const heartbeatPayloadSchema = z.object({}).strict();
 export type HeartbeatPayload = z.infer<typeof heartbeatPayloadSchema>;
+
+export const PULL_JOB = "pull";
+
+/** One pull of one log type of one source. The log type is checked against the registry by the consumer. */
+export const pullPayloadSchema = z.object({ sourceId: z.string().min(1).max(64), logType: z.string().min(1).max(64) }).strict();
+export type PullPayload = z.infer<typeof pullPayloadSchema>;
+
+/** One scheduler per (source, log type): upserting it again changes nothing, so any process may. */
+export function pullSchedulerId({ sourceId, logType }: PullPayload): string {
+  return `pull:${sourceId}:${logType}`;
+}
+
+/**
+ * Schedules every log type of a source every `everyMs` and enqueues a first pull at once, so a new
+ * source's first events do not wait a whole interval. The first pull's job ID is derived from the
+ * activation, so pressing Finish twice enqueues it once (BullMQ IDs may not contain ':').
+ */
+export async function schedulePulls(queue: Queue, targets: PullPayload[], everyMs: number, activationId: string) {
+  for (const target of targets) {
+    const data = pullPayloadSchema.parse(target);
+    await queue.upsertJobScheduler(pullSchedulerId(data), { every: everyMs }, { name: PULL_JOB, data });
+    await queue.add(PULL_JOB, data, { jobId: `first-${data.sourceId}-${data.logType}-${activationId}`.replace(/[^A-Za-z0-9_.-]/g, "_") });
+  }
+}
+
+export async function unschedulePulls(queue: Queue, targets: PullPayload[]) {
+  for (const target of targets) await queue.removeJobScheduler(pullSchedulerId(target));
+}
 
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 3,

@@ -1,57 +1,85 @@
-import { ClipboardList, KeyRound, PlugZap, Waves } from "lucide-react";
+import { ClipboardList, KeyRound, Plus, PlugZap, Waves } from "lucide-react";
 import type { Metadata } from "next";
+import Link from "next/link";
 import { PageHeader } from "@/components/layout/page-header";
 import { Badge } from "@/components/ui/badge";
+import { buttonClassName } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
+import { Alert } from "@/components/ui/field";
+import { can } from "@/features/auth/permissions";
 import { requirePermission } from "@/features/auth/session";
+import { SourceList } from "@/features/sources/components/source-list";
+import { listSources } from "@/features/sources/data";
+import { LOG_TYPE_INFO, LOG_TYPES } from "@/features/sources/schema";
+import { GRANT_FAILURES, grantFailureSchema } from "@/features/wizard/schema";
 
 export const metadata: Metadata = { title: "Sources" };
 
-const LOG_TYPES = [
-  {
-    name: "Slack.AuditLogs",
-    icon: ClipboardList,
-    plan: "Enterprise Grid",
-    description: "Who changed what across the organization: sign-ins, admin changes, exports, app installs.",
-  },
-  {
-    name: "Slack.AccessLogs",
-    icon: KeyRound,
-    plan: "Pro, Business+ or Grid workspace",
-    description: "Each new combination of user, IP address and device that accessed a workspace.",
-  },
-  {
-    name: "Slack.IntegrationLogs",
-    icon: PlugZap,
-    plan: "Pro, Business+ or Grid workspace",
-    description: "Apps and integrations added, removed, enabled or changed in a workspace.",
-  },
-];
+const LOG_TYPE_ICONS = { "Slack.AuditLogs": ClipboardList, "Slack.AccessLogs": KeyRound, "Slack.IntegrationLogs": PlugZap } as const;
+const LOG_TYPE_PLANS = { "Slack.AuditLogs": "Enterprise Grid", "Slack.AccessLogs": "Pro, Business+ or Grid workspace", "Slack.IntegrationLogs": "Pro, Business+ or Grid workspace" } as const;
 
-export default async function SourcesPage() {
-  await requirePermission("console:read");
+type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+export default async function SourcesPage({ searchParams }: Props) {
+  const user = await requirePermission("console:read");
+  const canManage = can(user, "sources:manage");
+  const sources = await listSources();
+  // A Slack answer that could not be tied to any source (a forged or foreign state) lands here.
+  const grantError = grantFailureSchema.safeParse((await searchParams).grant_error);
+  const createButton = canManage ? (
+    <Link href="/sources/new" className={buttonClassName()}>
+      <Plus aria-hidden className="size-4" />
+      Create New
+    </Link>
+  ) : null;
   return (
     <>
-      <PageHeader title="Sources" description="Slack apps Tributary pulls logs from every minute, and whether their data is flowing." />
-      <Card>
-        <EmptyState icon={Waves} title="No sources yet">
-          A source is one Slack app installation. Tributary pulls its logs every minute, turns them into typed events and raises an
-          alarm when they stop arriving. Your Slack plan decides which logs a source can pull.
-        </EmptyState>
-        <div className="grid gap-4 border-t border-slate-100 p-5 md:grid-cols-3">
-          {LOG_TYPES.map(({ name, icon: Icon, plan, description }) => (
-            <div key={name} className="rounded-lg border border-slate-200 p-4">
-              <div className="flex items-center gap-2">
-                <Icon aria-hidden className="size-4 text-brand-600" />
-                <span className="font-mono text-sm font-medium text-slate-900">{name}</span>
-              </div>
-              <p className="mt-2 text-sm text-slate-500">{description}</p>
-              <Badge className="mt-3">{plan}</Badge>
-            </div>
-          ))}
+      <PageHeader title="Sources" description="Slack apps Tributary pulls logs from every minute, and whether their data is flowing." actions={createButton} />
+      {grantError.success ? (
+        <div className="mb-6">
+          <Alert tone="error">
+            <strong>{GRANT_FAILURES[grantError.data].title}.</strong> {GRANT_FAILURES[grantError.data].explanation} {GRANT_FAILURES[grantError.data].fix}
+          </Alert>
         </div>
-      </Card>
+      ) : null}
+      {sources.length > 0 ? (
+        <Card>
+          <SourceList sources={sources} canManage={canManage} />
+        </Card>
+      ) : (
+        <Card>
+          <EmptyState
+            icon={Waves}
+            title="No sources yet"
+            actions={
+              canManage ? (
+                <Link href="/sources/new" className={buttonClassName("secondary")}>
+                  Set up your first Slack source
+                </Link>
+              ) : null
+            }
+          >
+            A source is one Slack app installation. Tributary pulls its logs every minute, turns them into typed events and raises an alarm when they
+            stop arriving. Your Slack plan decides which logs a source can pull.
+          </EmptyState>
+          <div className="grid gap-4 border-t border-slate-100 p-5 md:grid-cols-3">
+            {LOG_TYPES.map((name) => {
+              const Icon = LOG_TYPE_ICONS[name];
+              return (
+                <div key={name} className="rounded-lg border border-slate-200 p-4">
+                  <div className="flex items-center gap-2">
+                    <Icon aria-hidden className="size-4 text-brand-600" />
+                    <span className="font-mono text-sm font-medium text-slate-900">{name}</span>
+                  </div>
+                  <p className="mt-2 text-sm text-slate-500">{LOG_TYPE_INFO[name].description}</p>
+                  <Badge className="mt-3">{LOG_TYPE_PLANS[name]}</Badge>
+                </div>
+              );
+            })}
+          </div>
+        </Card>
+      )}
     </>
   );
 }

@@ -1,0 +1,106 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import type { ReactNode } from "react";
+import { PageHeader } from "@/components/layout/page-header";
+import { buttonClassName } from "@/components/ui/button";
+import { Card, CardBody, CardHeader } from "@/components/ui/card";
+import { Alert } from "@/components/ui/field";
+import { RelativeTime } from "@/components/ui/relative-time";
+import { can } from "@/features/auth/permissions";
+import { requirePermission } from "@/features/auth/session";
+import { SourceStatusBadge } from "@/features/sources/components/source-status-badge";
+import { findSource } from "@/features/sources/data";
+import { describeInstall, describeLogTypes, describeMinutes, PLAN_INFO, resumeStepOf, SETUP_STEP_LABELS, sourceIdSchema } from "@/features/sources/schema";
+import { setupStepPath } from "@/features/wizard/schema";
+
+export const metadata: Metadata = { title: "Source" };
+
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> };
+
+function Detail({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div className="grid grid-cols-3 gap-4 py-2">
+      <dt className="text-sm text-slate-500">{label}</dt>
+      <dd className="col-span-2 text-sm text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+const FLASH: Record<string, { tone: "success" | "error"; text: string }> = {
+  "activated:1": { tone: "success", text: "Setup finished. The source is active and its first pull is queued." },
+  "activated:deferred": { tone: "success", text: "Setup finished and the source is active. The queue was unreachable, so its pulls start when the worker next reconciles (within 5 minutes)." },
+  "granted:1": { tone: "success", text: "Access granted again. The source now pulls with the new token; its events and progress are kept." },
+};
+
+export default async function SourcePage({ params, searchParams }: Props) {
+  const user = await requirePermission("console:read");
+  const id = sourceIdSchema.safeParse((await params).id);
+  const source = id.success ? await findSource(id.data) : null;
+  if (!source) notFound();
+  const query = await searchParams;
+  const flash = FLASH[`activated:${String(query.activated)}`] ?? FLASH[`granted:${String(query.granted)}`];
+  const canManage = can(user, "sources:manage");
+  const resumeStep = resumeStepOf(source);
+  const needsRegrantForRotation = source.grantedClientId !== null && source.clientId !== source.grantedClientId;
+
+  const actions = canManage ? (
+    resumeStep ? (
+      <Link href={`/sources/${source.id}/setup/${resumeStep}`} className={buttonClassName()}>
+        Resume setup ({SETUP_STEP_LABELS[resumeStep]})
+      </Link>
+    ) : (
+      <>
+        <Link href={setupStepPath(source.id, "credentials", "rotate")} className={buttonClassName("secondary")}>
+          Rotate credentials
+        </Link>
+        <Link href={setupStepPath(source.id, "verify", "regrant")} className={buttonClassName(needsRegrantForRotation ? "primary" : "secondary")}>
+          Re-grant access
+        </Link>
+      </>
+    )
+  ) : null;
+
+  return (
+    <>
+      <PageHeader title={source.name} description={`${PLAN_INFO[source.plan].label} · ${describeLogTypes(source.logTypes)}`} actions={actions} />
+      <div className="max-w-3xl space-y-6">
+        {flash ? <Alert tone={flash.tone}>{flash.text}</Alert> : null}
+        {needsRegrantForRotation && canManage ? (
+          <Alert tone="error">The saved credentials belong to a different app than the current token. Re-grant access to finish rotating them.</Alert>
+        ) : null}
+        <Card>
+          <CardHeader title="Connection" />
+          <CardBody>
+            <dl className="divide-y divide-slate-100">
+              <Detail label="Status">
+                <SourceStatusBadge status={source.status} />
+              </Detail>
+              <Detail label="Slack">{source.grantedAt ? describeInstall(source) : "Access not granted yet"}</Detail>
+              {source.grantedAt ? (
+                <>
+                  <Detail label="Installed by">{source.installerName ? `@${source.installerName} (${source.installerUserId})` : source.installerUserId}</Detail>
+                  <Detail label="Scopes">{source.grantedScopes.join(", ")}</Detail>
+                  <Detail label="Access granted">
+                    <RelativeTime value={source.grantedAt.toISOString()} />
+                  </Detail>
+                </>
+              ) : null}
+              <Detail label="Client ID">{source.clientId ? <span className="font-mono">{source.clientId}</span> : "Not set"}</Detail>
+              <Detail label="Client Secret">{source.hasClientSecret ? "saved ••••" : "Not set"}</Detail>
+            </dl>
+          </CardBody>
+        </Card>
+        <Card>
+          <CardHeader title="Log drop-off alarm" />
+          <CardBody>
+            <dl className="divide-y divide-slate-100">
+              <Detail label="Alarm">{source.alarmEnabled ? `On: no events for ${describeMinutes(source.alarmThresholdMinutes)}` : "Off"}</Detail>
+              <Detail label="Recipients">{source.alarmRecipients.length ? source.alarmRecipients.join(", ") : "None"}</Detail>
+            </dl>
+          </CardBody>
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+import type { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import { getEnv } from "@/lib/env";
+import { createQueue, type QueueName } from "@/lib/queue/queues";
+
+// Queues as the web server uses them: to add work, never to consume it. Unlike the worker's
+// connection, commands fail fast while Redis is away, so a page or action never hangs on it;
+// Postgres stays the truth and the worker's reconciliation schedules whatever was missed.
+
+const globalForQueues = globalThis as unknown as { producerQueues?: Map<QueueName, Queue>; producerRedis?: Redis };
+
+const PRODUCER_TIMEOUT_MS = 3_000;
+
+export function getProducerQueue(name: QueueName): Queue {
+  const env = getEnv();
+  globalForQueues.producerQueues ??= new Map();
+  let queue = globalForQueues.producerQueues.get(name);
+  if (!queue) {
+    globalForQueues.producerRedis ??= new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: PRODUCER_TIMEOUT_MS });
+    // Errors surface on the commands; the connection's own events would only repeat them.
+    globalForQueues.producerRedis.on("error", () => {});
+    queue = createQueue(name, globalForQueues.producerRedis, env.QUEUE_PREFIX);
+    queue.on("error", () => {});
+    globalForQueues.producerQueues.set(name, queue);
+  }
+  return queue;
+}
+
+/** Runs queue work with a deadline; false when Redis did not take it in time. */
+export async function withQueueDeadline(work: () => Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([work(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("queue deadline")), PRODUCER_TIMEOUT_MS)))]);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    clearTimeout(timer);
+  }
+}

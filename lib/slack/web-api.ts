@@ -1,0 +1,124 @@
+import { z } from "zod";
+
+// A minimal client for Slack's Web API (slack.com/api/*), where failures are HTTP 200 with
+// `ok:false` (reference §0) and everything else (5xx, an HTML error page, a reset connection, a hang)
+// means Slack could not answer. Callers get one of three outcomes and never an exception, and no
+// outcome ever carries a token, a client secret or a code: only Slack's error code and HTTP facts.
+
+export const SLACK_REQUEST_TIMEOUT_MS = 15_000;
+
+export type SlackAuth = { kind: "bearer"; token: string } | { kind: "basic"; clientId: string; clientSecret: string } | { kind: "none" };
+
+export type SlackCallResult<T> =
+  | { ok: true; data: T }
+  /** Slack answered and refused: `error` is its code (invalid_auth, missing_scope…). */
+  | { ok: false; kind: "slack_error"; error: string; needed?: string; provided?: string }
+  | { ok: false; kind: "ratelimited"; retryAfterSeconds: number }
+  /** No usable answer: network failure, timeout, 5xx, or a body that is not Slack's JSON. */
+  | { ok: false; kind: "unreachable"; detail: string };
+
+const slackErrorSchema = z.object({ ok: z.literal(false), error: z.string().max(200), needed: z.string().max(1000).optional(), provided: z.string().max(1000).optional() });
+
+function authorizationHeader(auth: SlackAuth): Record<string, string> {
+  if (auth.kind === "bearer") return { authorization: `Bearer ${auth.token}` };
+  if (auth.kind === "basic") {
+    // RFC 6749 §2.3.1: form-encode each part before joining, so a ':' in either survives.
+    const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, "+");
+    return { authorization: `Basic ${Buffer.from(`${encode(auth.clientId)}:${encode(auth.clientSecret)}`).toString("base64")}` };
+  }
+  return {};
+}
+
+/** Seconds from a Retry-After header; Slack sends whole seconds, a missing or odd value waits a minute. */
+export function parseRetryAfter(value: string | null): number {
+  const seconds = Number(value);
+  return Number.isFinite(seconds) && seconds >= 0 ? Math.ceil(seconds) : 60;
+}
+
+/**
+ * POSTs a form to `{baseUrl}/{method}` and validates a successful answer with `schema`. A success
+ * that does not match the schema is "unreachable" too: acting on a half-understood answer is worse
+ * than asking the person to try again.
+ */
+export async function callSlackMethod<T>(
+  baseUrl: string,
+  method: string,
+  options: { auth: SlackAuth; params?: Record<string, string>; schema: z.ZodType<T>; timeoutMs?: number },
+): Promise<SlackCallResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(`${baseUrl}/${method}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", ...authorizationHeader(options.auth) },
+      body: new URLSearchParams(options.params ?? {}),
+      signal: AbortSignal.timeout(options.timeoutMs ?? SLACK_REQUEST_TIMEOUT_MS),
+      redirect: "error",
+    });
+  } catch (error) {
+    const isTimeout = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    return { ok: false, kind: "unreachable", detail: isTimeout ? `no answer within ${Math.round((options.timeoutMs ?? SLACK_REQUEST_TIMEOUT_MS) / 1000)} s` : "connection failed" };
+  }
+  if (response.status === 429) {
+    await response.body?.cancel();
+    return { ok: false, kind: "ratelimited", retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after")) };
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    return { ok: false, kind: "unreachable", detail: `HTTP ${response.status} with a body that is not JSON` };
+  }
+  if (!response.ok) return { ok: false, kind: "unreachable", detail: `HTTP ${response.status}` };
+  const refusal = slackErrorSchema.safeParse(body);
+  if (refusal.success) {
+    const { error, needed, provided } = refusal.data;
+    return { ok: false, kind: "slack_error", error, ...(needed === undefined ? {} : { needed }), ...(provided === undefined ? {} : { provided }) };
+  }
+  const parsed = options.schema.safeParse(body);
+  if (!parsed.success) return { ok: false, kind: "unreachable", detail: `unexpected answer from ${method}` };
+  return { ok: true, data: parsed.data };
+}
+
+// Responses Tributary acts on (reference §4.2, §4.4). Unknown fields pass through untouched.
+
+const idName = z.object({ id: z.string().min(1), name: z.string().optional() }).passthrough();
+
+export const oauthV2AccessSchema = z
+  .object({
+    ok: z.literal(true),
+    app_id: z.string().optional(),
+    team: idName.nullish(),
+    enterprise: idName.nullish(),
+    is_enterprise_install: z.boolean().optional().default(false),
+    authed_user: z
+      .object({
+        id: z.string().min(1),
+        scope: z.string().optional(),
+        access_token: z.string().min(1).optional(),
+        token_type: z.string().optional(),
+      })
+      .passthrough(),
+  })
+  .passthrough();
+export type OAuthV2Access = z.infer<typeof oauthV2AccessSchema>;
+
+export const authTestSchema = z
+  .object({
+    ok: z.literal(true),
+    url: z.string().optional(),
+    team: z.string().nullish(),
+    user: z.string().nullish(),
+    team_id: z.string().min(1),
+    user_id: z.string().min(1),
+    enterprise_id: z.string().optional(),
+    is_enterprise_install: z.boolean().optional(),
+  })
+  .passthrough();
+export type AuthTest = z.infer<typeof authTestSchema>;
+
+export const authRevokeSchema = z.object({ ok: z.literal(true), revoked: z.boolean().optional() }).passthrough();
+
+/** Comma-separated scope lists as Slack sends them. */
+export function splitScopes(value: string | undefined): string[] {
+  return [...new Set((value ?? "").split(/[\s,]+/).filter(Boolean))];
+}
