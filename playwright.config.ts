@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { E2E_PORT, E2E_WORKER_HEALTH_PORT, testEnvironment } from "./scripts/lib/test-env.ts";
+import { E2E_EMULATOR_PORT, E2E_EMULATOR_URL, E2E_PORT, E2E_WORKER_HEALTH_PORT, testEnvironment } from "./scripts/lib/test-env.ts";
 
 // End-to-end tests run the production build (`next build` first; npm test does it) and a real
 // worker against the test database, never whatever already listens on the test ports, in Debian's Chromium: Playwright's own browser download cannot
@@ -35,6 +35,15 @@ export default defineConfig({
     },
   ],
   webServer: [
+    {
+      // One emulator for the whole run; each test registers its own Slack app, so tests stay apart.
+      command: `node_modules/.bin/tsx emulator/index.ts --port ${E2E_EMULATOR_PORT} --seed e2e --paused`,
+      url: `${E2E_EMULATOR_URL}/_emulator`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
     {
       command: `node_modules/.bin/next start --port ${E2E_PORT}`,
       url: `http://127.0.0.1:${E2E_PORT}/api/healthz`,

@@ -1,8 +1,9 @@
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
 import { PERMISSIONS, type Permission } from "@/features/auth/permissions";
-import { disableUser, seedUser, signInViaApi } from "./fixtures/users";
+import { disableUser, seedUser, signInViaApi, testDatabase } from "./fixtures/users";
 
 // The authorization matrix, generated from what the build can actually serve: every page and route
 // handler under app/, and every server action in the build's action manifest, is requested as each
@@ -24,6 +25,13 @@ const PAGE_POLICY: Record<string, Access> = {
   "/settings": "settings:read",
   "/settings/users": "users:manage",
   "/settings/audit": "audit:read",
+  "/sources/new": "sources:manage",
+  "/sources/new/slack": "sources:manage",
+  "/sources/[id]": "console:read",
+  "/sources/[id]/setup/configure": "sources:manage",
+  "/sources/[id]/setup/credentials": "sources:manage",
+  "/sources/[id]/setup/verify": "sources:manage",
+  "/sources/[id]/setup/alarm": "sources:manage",
 };
 
 const ROUTE_POLICY: Record<string, Access> = {
@@ -34,7 +42,12 @@ const ROUTE_POLICY: Record<string, Access> = {
   "GET /api/system/status": "console:read",
   "GET /api/users": "users:manage",
   "GET /api/audit": "audit:read",
+  // Slack sends the browser here: answered with redirects to pages, never JSON (checked below).
+  "GET /api/oauth/slack/callback": "sources:manage",
 };
+
+/** Routes a browser navigates to: a refusal is a redirect to a page that explains it, not JSON. */
+const BROWSER_ROUTES = new Set(["GET /api/oauth/slack/callback"]);
 
 const ACTION_POLICY: Record<string, Access> = {
   "features/users/actions.ts#inviteUserAction": "users:manage",
@@ -44,10 +57,26 @@ const ACTION_POLICY: Record<string, Access> = {
   "features/users/actions.ts#resetUserPasswordAction": "users:manage",
   // Authorized by the single-use token it is given, not by a session.
   "features/users/actions.ts#setPasswordAction": "public",
+  "features/wizard/actions.ts#createSourceAction": "sources:manage",
+  "features/wizard/actions.ts#updateSourceConfigAction": "sources:manage",
+  "features/wizard/actions.ts#saveCredentialsAction": "sources:manage",
+  "features/wizard/actions.ts#saveSourceAction": "sources:manage",
+  "features/wizard/actions.ts#startGrantAction": "sources:manage",
+  "features/wizard/actions.ts#finishSetupAction": "sources:manage",
 };
 
-// A value for each dynamic segment, so the route can be requested.
+// A value for each dynamic segment, so the route can be requested. "[id]" is a real source, created
+// before the requests, so an allowed caller gets the page and not a 404.
 const SAMPLE_SEGMENTS: Record<string, string> = { "[token]": "not-a-real-token-000000000000", "[...nextauth]": "session" };
+
+test.beforeAll(async () => {
+  const name = `Authorization matrix ${randomBytes(6).toString("hex")}`;
+  const source = await testDatabase().source.create({
+    data: { name, nameKey: name.toLowerCase(), plan: "PAID", logTypes: ["Slack.AccessLogs"] },
+    select: { id: true },
+  });
+  SAMPLE_SEGMENTS["[id]"] = source.id;
+});
 
 function filesNamed(directory: string, name: string): string[] {
   return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
@@ -150,7 +179,7 @@ test("route handlers answer 401 JSON signed out and 403 JSON for a role without 
   for (const route of discoverRoutes()) {
     const [method, pattern] = route.split(" ") as [string, string];
     const access = ROUTE_POLICY[route]!;
-    if (access === "public") continue;
+    if (access === "public" || BROWSER_ROUTES.has(route)) continue;
     for (const caller of CALLERS) {
       const response = await contexts[caller].fetch(samplePath(pattern), { method, maxRedirects: 0 });
       const label = `${caller} ${route}`;
@@ -164,6 +193,25 @@ test("route handlers answer 401 JSON signed out and 403 JSON for a role without 
         expect(response.status(), label).toBe(403);
         expect(((await response.json()) as { error: { code: string } }).error.code, label).toBe("forbidden");
       }
+    }
+  }
+});
+
+test("browser routes send the signed-out to sign-in and a role without access to an explanation", async ({ browser, baseURL }) => {
+  const contexts = await callerContexts(browser, baseURL!);
+  for (const route of BROWSER_ROUTES) {
+    const [method, pattern] = route.split(" ") as [string, string];
+    const access = ROUTE_POLICY[route]!;
+    for (const caller of CALLERS) {
+      const response = await contexts[caller].fetch(samplePath(pattern), { method, maxRedirects: 0 });
+      const label = `${caller} ${route}`;
+      const isSignedIn = caller === "admin" || caller === "analyst";
+      const location = new URL(response.headers().location ?? "/", baseURL);
+      expect(response.status(), label).toBe(303);
+      if (!isSignedIn) expect(location.pathname, label).toBe("/signin");
+      // Allowed, but without a state from Grant Access: refused as one, never processed.
+      else if (isAllowed(access, caller)) expect(location.searchParams.get("grant_error"), label).toBe("state_missing");
+      else expect(location.searchParams.get("grant_error"), label).toBe("forbidden");
     }
   }
 });

@@ -64,6 +64,8 @@ const faultSchema = z.object({
   count: z.number().int().min(1).max(100_000).default(1),
   retryAfterSeconds: wholeNumber(3600).default(30),
   pathPrefix: z.string().startsWith("/").nullable().default(null),
+  clientId: z.string().min(1).max(100).nullable().default(null),
+  token: z.string().min(1).max(300).nullable().default(null),
 });
 
 /** The body through its schema, or the 400 that explains the first problem. */

@@ -263,7 +263,7 @@ export function handleAuthorizeDecision(context: RequestContext): Reply {
 // oauth.v2.access, auth.test, auth.revoke.
 
 /** HTTP Basic (what Slack recommends) or client_id/client_secret fields (what @slack/web-api sends). */
-function clientCredentials(context: RequestContext): { clientId: string; clientSecret: string } {
+export function clientCredentials(context: RequestContext): { clientId: string; clientSecret: string } {
   const header = context.headers.authorization;
   if (header?.startsWith("Basic ")) {
     const decoded = Buffer.from(header.slice("Basic ".length).trim(), "base64").toString("utf8");

@@ -127,6 +127,18 @@ describe("injected faults", () => {
     expect((await call()).status).toBe(200);
   });
 
+  it("scopes a fault to one app's client ID or one token, leaving everyone else's requests alone", async () => {
+    await control("/faults", { body: { kind: "server_error", count: 1, clientId: "111.222" } });
+    await control("/faults", { body: { kind: "service_unavailable", count: 1, token: "xoxp-faulty" } });
+    const exchange = (clientId: string) => fetch(`${emulator.slackApiUrl}/oauth.v2.access`, { method: "POST", body: new URLSearchParams({ client_id: clientId, client_secret: "x", code: "c" }) });
+    expect((await exchange("333.444")).status).toBe(200);
+    expect((await fetch(`${emulator.slackApiUrl}/auth.test`, { method: "POST", headers: { authorization: "Bearer xoxp-other" } })).status).toBe(200);
+    const basic = `Basic ${Buffer.from("111.222:x").toString("base64")}`;
+    expect((await fetch(`${emulator.slackApiUrl}/oauth.v2.access`, { method: "POST", headers: { authorization: basic }, body: new URLSearchParams({ code: "c" }) })).status).toBe(500);
+    expect((await exchange("111.222")).status).toBe(200);
+    expect((await fetch(`${emulator.slackApiUrl}/auth.test`, { method: "POST", headers: { authorization: "Bearer xoxp-faulty" } })).status).toBe(503);
+  });
+
   it("hangs a response until the client gives up", async () => {
     await control("/faults", { body: { kind: "hang", count: 1 } });
     await expect(fetch(`${emulator.slackApiUrl}/auth.test`, { method: "POST", signal: AbortSignal.timeout(300) })).rejects.toThrow();

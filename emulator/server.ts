@@ -1,10 +1,10 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { handleAuditActions, handleAuditLogs, handleAuditSchemas, seedAuditHistory } from "@/emulator/audit";
-import { checkToken } from "@/emulator/auth";
+import { checkToken, presentedToken } from "@/emulator/auth";
 import { handleControl } from "@/emulator/control";
 import { html, json, readBody, webApiError, type Reply, type RequestContext } from "@/emulator/http";
-import { handleAuthorizeDecision, handleAuthorizePage, handleAuthRevoke, handleAuthTest, handleOAuthV2Access } from "@/emulator/oauth";
+import { clientCredentials, handleAuthorizeDecision, handleAuthorizePage, handleAuthRevoke, handleAuthTest, handleOAuthV2Access } from "@/emulator/oauth";
 import { createRandom } from "@/emulator/random";
 import { createRateLimiter, type Tier } from "@/emulator/rate-limit";
 import { DEFAULT_RETENTION_SECONDS, DEFAULT_TRAFFIC_RATES, systemNow, type EmulatorState, type Fault, type TrafficRates } from "@/emulator/state";
@@ -99,9 +99,15 @@ function ratelimited(retryAfterSeconds: number): Reply {
   return json({ ok: false, error: "ratelimited" }, 429, { "retry-after": String(retryAfterSeconds) });
 }
 
-/** The next injected fault that applies to this path, counted down; null when none. */
-function takeFault(state: EmulatorState, path: string): Fault | null {
-  const fault = state.faults.find((candidate) => candidate.remaining > 0 && (!candidate.pathPrefix || path.startsWith(candidate.pathPrefix)));
+/** The next injected fault that applies to this request, counted down; null when none. */
+function takeFault(context: RequestContext): Fault | null {
+  const { state, path } = context;
+  const applies = (candidate: Fault) =>
+    candidate.remaining > 0 &&
+    (!candidate.pathPrefix || path.startsWith(candidate.pathPrefix)) &&
+    (!candidate.clientId || clientCredentials(context).clientId === candidate.clientId) &&
+    (!candidate.token || presentedToken(context) === candidate.token);
+  const fault = state.faults.find(applies);
   if (!fault) return null;
   fault.remaining -= 1;
   state.faults = state.faults.filter((candidate) => candidate.remaining > 0);
@@ -205,7 +211,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       const route = findRoute(context.method, context.path);
       if (route === null) return writeReply(response, GLITCH_PAGE);
       // Only requests Slack would answer spend a fault, so a stray favicon request cannot use one up.
-      const fault = takeFault(state, context.path);
+      const fault = takeFault(context);
       if (fault) {
         const reply = faultReply(fault);
         if (reply === "hang") {

@@ -73,7 +73,8 @@ export type IntegrationLogEntry = { date: string; change_type: string; user_id: 
 export type BulkAuditConfig = { enterpriseId: string; seed: string; count: number; oldest: number; latest: number };
 
 export type FaultKind = "ratelimited" | "server_error" | "service_unavailable" | "hang" | "malformed_json" | "html_error";
-export type Fault = { kind: FaultKind; remaining: number; retryAfterSeconds: number; pathPrefix: string | null };
+/** Null filters match everything; clientId and token scope a fault to one app or one token, so parallel tests don't take each other's. */
+export type Fault = { kind: FaultKind; remaining: number; retryAfterSeconds: number; pathPrefix: string | null; clientId: string | null; token: string | null };
 
 /** Events per minute the traffic generator adds, per org/workspace. */
 export type TrafficRates = { auditPerMinute: number; accessPerMinute: number; integrationPerMinute: number };

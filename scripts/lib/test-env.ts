@@ -7,6 +7,9 @@ export const TEST_TEMPLATE_DATABASE = `${new URL(TEST_DATABASE_URL).pathname.sli
 // Overridable so that two checkouts can run their suites side by side on one machine.
 export const E2E_PORT = Number(process.env.TEST_E2E_PORT || 3210);
 export const E2E_WORKER_HEALTH_PORT = Number(process.env.TEST_E2E_WORKER_HEALTH_PORT || E2E_PORT + 1);
+/** The Slack emulator the end-to-end web server and worker talk to (Playwright starts it). */
+export const E2E_EMULATOR_PORT = Number(process.env.TEST_E2E_EMULATOR_PORT || E2E_PORT + 2);
+export const E2E_EMULATOR_URL = `http://127.0.0.1:${E2E_EMULATOR_PORT}`;
 
 export function testEnvironment() {
   return {
@@ -20,6 +23,10 @@ export function testEnvironment() {
     ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 7).toString("base64")}`,
     QUEUE_PREFIX: process.env.TEST_QUEUE_PREFIX || "tributary-test",
     LOG_LEVEL: "info",
+    // Never the real Slack from a test: integration tests start their own emulator and point here.
+    SLACK_API_URL: `${E2E_EMULATOR_URL}/api`,
+    SLACK_AUDIT_API_URL: `${E2E_EMULATOR_URL}/audit/v1`,
+    SLACK_OAUTH_AUTHORIZE_URL: `${E2E_EMULATOR_URL}/oauth/v2/authorize`,
     NEXT_TELEMETRY_DISABLED: "1",
   } satisfies Record<string, string>;
 }
