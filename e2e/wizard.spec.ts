@@ -260,3 +260,21 @@ test("a successful answer cannot be replayed, and a wrong Redirect URL is explai
   await page.goto(callbackUrl);
   await expect(wizard.failure()).toContainText("This authorization was already used");
 });
+
+test("the Redirect URL copies without the Clipboard API, as on a console served over plain http", async ({ page, baseURL }) => {
+  // Outside a secure context there is no navigator.clipboard; record what the fallback copies.
+  await page.addInitScript(() => {
+    Object.defineProperty(navigator, "clipboard", { value: undefined, configurable: true });
+    document.addEventListener("copy", () => {
+      const field = document.activeElement as HTMLTextAreaElement | null;
+      (window as unknown as { copiedText?: string }).copiedText = field?.value?.slice(field.selectionStart, field.selectionEnd) ?? "";
+    });
+  });
+  await signedInAdmin(page);
+  const wizard = new WizardPage(page);
+  await wizard.start();
+  await wizard.configure(uniqueName("No clipboard"), "Pro or Business+");
+  await page.getByRole("button", { name: "Copy Redirect URL" }).click();
+  await expect(page.getByText("Copied", { exact: true })).toBeVisible();
+  expect(await page.evaluate(() => (window as unknown as { copiedText?: string }).copiedText)).toBe(`${baseURL}/api/oauth/slack/callback`);
+});
