@@ -148,6 +148,8 @@ test("Pro or Business+: access and integration logs by keyboard, custom alarm, t
   await page.getByRole("link", { name: "Rotate credentials" }).click();
   await expect(page.getByRole("heading", { name: `Rotate credentials: ${name}` })).toBeVisible();
   await expect(page.getByLabel("Client ID")).toHaveValue(app.clientId);
+  // Nothing new is saved yet, so there is nothing to skip ahead with.
+  await expect(page.getByRole("button", { name: "Save Source" })).toHaveCount(0);
   await wizard.enterCredentials(app.clientId, newSecret);
   await expect(page.getByText("Credentials saved and accepted by Slack.")).toBeVisible();
   await wizard.saveSource();
@@ -233,8 +235,8 @@ test("every way a grant can fail lands back on Verify with the explanation, and 
   expect(await storedToken(sourceId)).toBeNull();
 });
 
-test("a successful answer cannot be replayed, and a wrong Redirect URL is explained when Slack never sends the person back", async ({ page, baseURL }) => {
-  await signedInAdmin(page);
+test("a successful answer cannot be replayed, a wrong Redirect URL is explained when Slack never sends the person back, and an answer arriving signed out is discarded", async ({ page, baseURL }) => {
+  const admin = await signedInAdmin(page);
   const wizard = new WizardPage(page);
   await wizard.start();
   await wizard.configure(uniqueName("Replay"), "Pro or Business+");
@@ -254,6 +256,19 @@ test("a successful answer cannot be replayed, and a wrong Redirect URL is explai
   await page.getByRole("link", { name: "Update the credentials" }).click();
   await wizard.enterCredentials(app.clientId, app.clientSecret);
   await wizard.saveSource();
+  // Signed out while on Slack's page: Slack's answer is discarded, and its code never reaches the sign-in page.
+  await page.getByRole("button", { name: "Grant Access" }).click();
+  await page.context().clearCookies();
+  await wizard.answerConsent({ installOn: "Globex" });
+  await expect(page).toHaveURL(/\/signin\?/);
+  const callbackUrlParam = new URL(page.url()).searchParams.get("callbackUrl")!;
+  expect(callbackUrlParam).toMatch(/\/setup\/verify\?error=session_expired$/);
+  expect(page.url()).not.toContain("code");
+  await signInViaApi(page, admin);
+  await page.goto(callbackUrlParam);
+  await expect(wizard.failure()).toContainText("Your session ended while you were on Slack's page");
+  await expect(wizard.failure()).toBeFocused();
+
   const callbackUrl = await wizard.grantAccess({ installOn: "Globex" });
   await wizard.expectStep("Drop-off alarm");
 

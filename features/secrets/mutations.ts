@@ -16,6 +16,11 @@ export async function storeSecret(address: SecretAddress, plaintext: string, cli
   });
 }
 
+/** Erases one secret (a token that no longer belongs to its owner). */
+export async function deleteSecret(address: SecretAddress, client: DatabaseClient = db) {
+  await client.secret.deleteMany({ where: address });
+}
+
 /** Erases every secret of an owner (a deleted source's client secret and token). */
 export async function deleteSecretsOf(owner: Omit<SecretAddress, "field">, client: DatabaseClient = db) {
   await client.secret.deleteMany({ where: owner });

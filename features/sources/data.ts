@@ -62,3 +62,9 @@ export async function listPullTargets(): Promise<{ sourceId: string; logType: Lo
   const sources = await db.source.findMany({ where: { status: "ACTIVE" }, select: { id: true, logTypes: true }, orderBy: { id: "asc" } });
   return sources.flatMap((source) => source.logTypes.filter(isLogType).map((logType) => ({ sourceId: source.id, logType })));
 }
+
+/** Whether another source holds a grant of this Slack app (so revoking one of its tokens may hit that source). */
+export async function isAppGrantedToAnotherSource(clientId: string | null, sourceId: string): Promise<boolean> {
+  if (!clientId) return false;
+  return (await db.source.count({ where: { grantedClientId: clientId, id: { not: sourceId } } })) > 0;
+}

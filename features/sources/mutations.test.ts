@@ -15,6 +15,7 @@ async function adminAudit(): Promise<AuditContext> {
 }
 
 const GRANT = {
+  validatedLogTypes: ["Slack.AccessLogs", "Slack.IntegrationLogs"],
   clientId: "1111.2222",
   accessToken: "xoxp-test-token",
   scopes: ["admin"],
@@ -53,9 +54,18 @@ describe("sources", () => {
     expect(await saveSource(sourceId, audit)).toEqual({ ok: true });
     expect(await activateSource(sourceId, alarm, audit)).toEqual({ ok: false, reason: "wrong_state" });
 
-    expect(await recordGrant(sourceId, GRANT, audit)).toEqual({ ok: true, isFirstGrant: true });
+    // Checked against other log types (the source was reconfigured while Slack answered): refused.
+    expect(await recordGrant(sourceId, { ...GRANT, validatedLogTypes: ["Slack.AuditLogs"] }, audit)).toEqual({ ok: false, reason: "wrong_state" });
+    expect(await recordGrant(sourceId, GRANT, audit)).toEqual({ ok: true, isFirstGrant: true, status: "AWAITING_GRANT" });
     expect(await updateSourceConfig(sourceId, { name: "Renamed", plan: "ENTERPRISE_GRID", logTypes: ["Slack.AuditLogs"] }, audit)).toEqual({ ok: false, reason: "wrong_state" });
     expect(await listPullTargets()).not.toContainEqual(expect.objectContaining({ sourceId }));
+
+    // Another app's credentials before Finish: the grant of the previous app does not carry over.
+    expect(await saveCredentials(sourceId, { clientId: "3333.4444", clientSecret: "e".repeat(32) }, audit)).toEqual({ ok: true });
+    expect(await db.source.findUniqueOrThrow({ where: { id: sourceId }, select: { grantedAt: true } })).toEqual({ grantedAt: null });
+    expect(await db.secret.count({ where: { ownerId: sourceId, field: "slack.access_token" } })).toBe(0);
+    expect(await activateSource(sourceId, alarm, audit)).toEqual({ ok: false, reason: "wrong_state" });
+    expect(await recordGrant(sourceId, { ...GRANT, clientId: "3333.4444" }, audit)).toMatchObject({ ok: true });
 
     expect(await activateSource(sourceId, alarm, audit)).toEqual({ ok: true, logTypes: ["Slack.AccessLogs", "Slack.IntegrationLogs"] });
     // Finish pressed twice (two tabs): the second is refused, not applied again.

@@ -1,7 +1,7 @@
 import { recordAudit } from "@/features/audit/mutations";
 import type { AuditContext } from "@/features/audit/schema";
 import { hasSecret } from "@/features/secrets/data";
-import { storeSecret } from "@/features/secrets/mutations";
+import { deleteSecret, storeSecret } from "@/features/secrets/mutations";
 import { SOURCE_SECRET, sourceNameKey, sourceSecretAddress, type AlarmSettings, type SourceConfig } from "@/features/sources/schema";
 import { db, type DatabaseClient } from "@/lib/db";
 
@@ -54,6 +54,8 @@ export async function updateSourceConfig(sourceId: string, config: SourceConfig,
         data: { name: config.name, nameKey: sourceNameKey(config.name), plan: config.plan, logTypes: config.logTypes, updatedById: audit.actor.id },
         select: { id: true },
       });
+      // A Grant Access started before this change was for other log types: it may not finish.
+      await tx.oAuthState.updateMany({ where: { sourceId, usedAt: null }, data: { usedAt: new Date() } });
       const details = { from: `${source.name} · ${source.plan} · ${source.logTypes.join(", ")}`, to: `${config.name} · ${config.plan} · ${config.logTypes.join(", ")}` };
       await recordAudit(audit, { action: "source.configured", target: { ...target(source), label: config.name }, details }, tx);
       return { ok: true as const };
@@ -76,8 +78,17 @@ export async function saveCredentials(sourceId: string, input: { clientId: strin
     const secretAddress = sourceSecretAddress(sourceId, SOURCE_SECRET.clientSecret);
     if (input.clientSecret) await storeSecret(secretAddress, input.clientSecret, tx);
     else if (!(await hasSecret(secretAddress, tx))) return { ok: false as const, reason: "secret_missing" as const };
-    await tx.source.update({ where: { id: sourceId }, data: { clientId: input.clientId, updatedById: audit.actor.id }, select: { id: true } });
-    const details = { clientId: input.clientId, previousClientId: source.clientId, clientSecretReplaced: Boolean(input.clientSecret) };
+    // Still in setup, a grant of the previous app must not carry over to a different one: the wizard
+    // goes back to Verify. (An active source keeps pulling with its token until it is re-granted.)
+    const isSetup = source.status === "DRAFT" || source.status === "AWAITING_GRANT";
+    const dropsGrant = isSetup && source.grantedAt !== null && source.clientId !== input.clientId;
+    if (dropsGrant) await deleteSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken), tx);
+    await tx.source.update({
+      where: { id: sourceId },
+      data: { clientId: input.clientId, updatedById: audit.actor.id, ...(dropsGrant ? { grantedAt: null, grantedClientId: null, grantedScopes: [] } : {}) },
+      select: { id: true },
+    });
+    const details = { clientId: input.clientId, previousClientId: source.clientId, clientSecretReplaced: Boolean(input.clientSecret), grantDropped: dropsGrant };
     await recordAudit(audit, { action: "source.credentials_saved", target: target(source), details }, tx);
     return { ok: true as const };
   });
@@ -99,6 +110,8 @@ export async function saveSource(sourceId: string, audit: AuditContext): Promise
 }
 
 export type SlackGrant = {
+  /** The log types the grant's scopes and install target were checked against. */
+  validatedLogTypes: string[];
   clientId: string;
   accessToken: string;
   scopes: string[];
@@ -116,10 +129,12 @@ export type SlackGrant = {
  * Stores a granted token and what Slack said about the install. A re-grant replaces the token but
  * keeps the source's history (checkpoints, events): it is the same source, pulled with a new key.
  */
-export async function recordGrant(sourceId: string, grant: SlackGrant, audit: AuditContext): Promise<SourceChangeResult<{ isFirstGrant: boolean }>> {
+export async function recordGrant(sourceId: string, grant: SlackGrant, audit: AuditContext): Promise<SourceChangeResult<{ isFirstGrant: boolean; status: string }>> {
   return db.$transaction(async (tx) => {
     const source = await lockSource(tx, sourceId);
     if (!source) return { ok: false as const, reason: "not_found" as const };
+    // Another admin may have changed the app or the log types while Slack answered.
+    if (source.clientId !== grant.clientId || source.logTypes.join(",") !== grant.validatedLogTypes.join(",")) return { ok: false as const, reason: "wrong_state" as const };
     await storeSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken), grant.accessToken, tx);
     await tx.source.update({
       where: { id: sourceId },
@@ -149,7 +164,7 @@ export async function recordGrant(sourceId: string, grant: SlackGrant, audit: Au
       clientId: grant.clientId,
     };
     await recordAudit(audit, { action: "source.granted", target: target(source), details }, tx);
-    return { ok: true as const, isFirstGrant: source.grantedAt === null };
+    return { ok: true as const, isFirstGrant: source.grantedAt === null, status: source.status === "ERROR" ? "ACTIVE" : source.status };
   });
 }
 

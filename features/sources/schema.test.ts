@@ -19,6 +19,10 @@ describe("source names", () => {
     expect(firstMessage(sourceNameSchema.safeParse("   "))?.message).toBe("Enter a name for the source");
     expect(firstMessage(sourceNameSchema.safeParse("prod\u200bslack"))?.message).toContain("Use visible characters only");
     expect(firstMessage(sourceNameSchema.safeParse("prod\u0007"))?.message).toContain("Use visible characters only");
+    expect(firstMessage(sourceNameSchema.safeParse("prod\u202eslack"))?.message).toContain("Use visible characters only");
+    // Joiners are part of real words and emoji, not hidden text.
+    expect(sourceNameSchema.parse("لاگ\u200cهای اسلک")).toBe("لاگ\u200cهای اسلک");
+    expect(sourceNameSchema.parse("SOC 👩\u200d💻")).toBe("SOC 👩\u200d💻");
   });
 
   it("compares names regardless of case and Unicode form", () => {

@@ -76,8 +76,11 @@ export function describeLogTypes(logTypes: readonly string[]): string {
 
 export const SOURCE_NAME_MAX = 64;
 
-/** Control, format and separator characters that would make two names look alike or hide text. */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+/**
+ * Control, format and separator characters that would make two names look alike or hide text.
+ * Zero-width (non-)joiners are allowed: Persian and Indic words and emoji sequences need them.
+ */
+const INVISIBLE = /[\p{Cc}\p{Zl}\p{Zp}]|(?![\u200c\u200d])\p{Cf}/u;
 
 export const sourceNameSchema = z
   .string({ error: "Enter a name for the source" })

@@ -11,9 +11,7 @@ import { createGrantState, deleteStaleGrantStates } from "@/features/wizard/muta
 import { setupStepPath, WIZARD_MODES } from "@/features/wizard/schema";
 import { checkClientCredentials, slackAuthorizeUrl, slackRedirectUri } from "@/features/wizard/slack-grant";
 import { actionError, actionSuccess, invalidInput, type ActionResult } from "@/lib/action";
-import { getEnv } from "@/lib/env";
-import { getProducerQueue, withQueueDeadline } from "@/lib/queue/producer";
-import { schedulePulls } from "@/lib/queue/queues";
+import { schedulePullsNow } from "@/lib/queue/producer";
 import { webLogger } from "@/lib/web-logger";
 
 // The wizard's writes: authenticate → parse → authorize → mutate → enqueue. Every step is an admin
@@ -130,7 +128,7 @@ export async function finishSetupAction(input: unknown): Promise<ActionResult<{ 
   if (!result.ok) return refusal(result.reason);
   const targets = result.logTypes.map((logType) => ({ sourceId, logType }));
   // Postgres already says ACTIVE; if Redis is away, the worker's reconciliation schedules the pulls.
-  const isScheduled = await withQueueDeadline(() => schedulePulls(getProducerQueue("pulls"), targets, getEnv().PULL_INTERVAL_SECONDS * 1000, String(Date.now())));
+  const isScheduled = await schedulePullsNow(targets, String(Date.now()));
   if (!isScheduled) webLogger.warn({ event: "pull_schedule_deferred", sourceId }, "could not reach Redis; pulls will be scheduled by the worker's reconciliation");
   return actionSuccess({ isScheduled, next: `/sources/${sourceId}?activated=${isScheduled ? "1" : "deferred"}` });
 }

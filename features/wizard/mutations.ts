@@ -37,6 +37,16 @@ export async function claimGrantState(state: string, userId: string, now = new D
   return { ok: false, reason: "state_expired", sourceId: row.sourceId };
 }
 
+/**
+ * Spends a state without completing the grant: the answer arrived while nobody was signed in, and
+ * carrying Slack's code through the sign-in page would put it in URLs, pages and cookies.
+ */
+export async function discardGrantState(state: string, now = new Date()): Promise<string | null> {
+  const stateHash = hashToken(state);
+  await db.oAuthState.updateMany({ where: { stateHash, usedAt: null }, data: { usedAt: now } });
+  return (await db.oAuthState.findUnique({ where: { stateHash }, select: { sourceId: true } }))?.sourceId ?? null;
+}
+
 /** Expired states are worthless; keep the table small. Called when a new attempt starts. */
 export async function deleteStaleGrantStates(now = new Date()) {
   await db.oAuthState.deleteMany({ where: { expiresAt: { lt: new Date(now.getTime() - 24 * 3600_000) } } });

@@ -57,6 +57,11 @@ export const GRANT_FAILURES = {
     explanation: "Slack's answer was already processed, or a newer Grant Access replaced it (a reload, the browser's back button, or a second tab). It was refused so that no code is exchanged twice.",
     fix: "If access is not shown as granted, click Grant Access again.",
   },
+  session_expired: {
+    title: "Your session ended while you were on Slack's page",
+    explanation: "Slack's answer arrived when nobody was signed in here, so Tributary discarded it rather than carry the authorization through the sign-in page.",
+    fix: "Click Grant Access again and choose Allow on Slack's page.",
+  },
   state_other_user: {
     title: "Another account started this grant",
     explanation: "The Grant Access this answer belongs to was started by a different Tributary user, so it was refused.",
@@ -106,6 +111,11 @@ export const GRANT_FAILURES = {
     title: "Granted for a different Slack",
     explanation: "This source already pulls from another organization or workspace than the one just granted. One source never mixes two Slacks, so Tributary discarded the new token.",
     fix: "Grant access to the same organization or workspace as before, or create a new source for the other one.",
+  },
+  token_rotation_enabled: {
+    title: "The app has token rotation turned on",
+    explanation: "Slack issued a token that expires after 12 hours and must be refreshed. Tributary does not refresh tokens, so the source would stop pulling; the token was discarded. Token rotation cannot be turned off for an app once enabled.",
+    fix: "Create a new Slack app without token rotation (the app manifest under Set credentials has it off), enter its credentials, then Grant Access again.",
   },
   token_unusable: {
     title: "Slack's new token does not work",

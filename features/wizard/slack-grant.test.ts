@@ -6,7 +6,7 @@ import { findSource } from "@/features/sources/data";
 import { createSource, saveCredentials, saveSource } from "@/features/sources/mutations";
 import { SOURCE_SECRET, sourceSecretAddress, type LogType, type SupportedSlackPlan } from "@/features/sources/schema";
 import { claimGrantState, createGrantState } from "@/features/wizard/mutations";
-import { checkClientCredentials, completeSlackGrant, slackRedirectUri } from "@/features/wizard/slack-grant";
+import { checkClientCredentials, completeSlackGrant, rejectGrant, slackRedirectUri } from "@/features/wizard/slack-grant";
 import { db } from "@/lib/db";
 import { hashToken } from "@/lib/tokens";
 import { uniqueSuffix } from "@/scripts/lib/test-helpers";
@@ -119,7 +119,7 @@ describe("the Slack callback", () => {
     const state = await startGrant(admin, sourceId, app.clientId);
     const answer = await consent(app, state, { target: "organization", userScope: "auditlogs:read" });
 
-    expect(await completeSlackGrant(answer, admin.audit)).toEqual({ ok: true, sourceId, isSetupStep: true });
+    expect(await completeSlackGrant(answer, admin.audit)).toMatchObject({ ok: true, sourceId, isSetupStep: true });
     const source = (await findSource(sourceId))!;
     const { enterprise } = slack.state.world;
     expect(source).toMatchObject({ status: "AWAITING_GRANT", isEnterpriseInstall: true, slackEnterpriseId: enterprise.id, slackTeamId: null, grantedScopes: ["auditlogs:read"], grantedClientId: app.clientId, hasAccessToken: true });
@@ -209,8 +209,35 @@ describe("the Slack callback", () => {
     expect(await grant(second!.id)).toMatchObject({ ok: false, failure: "other_slack" });
     expect(await readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken))).toBe(tokenBefore);
 
-    expect(await grant(first!.id)).toEqual({ ok: true, sourceId, isSetupStep: false });
+    expect(await grant(first!.id)).toMatchObject({ ok: true, sourceId, isSetupStep: false, status: "ACTIVE" });
     expect(await findSource(sourceId)).toMatchObject({ status: "ACTIVE", slackTeamId: first!.id });
+  });
+});
+
+describe("what a grant must not be", () => {
+  const source = { logTypes: ["Slack.AuditLogs" as const], grantedAt: null, isEnterpriseInstall: false, slackEnterpriseId: null, slackTeamId: null };
+  const orgGrant = (authedUser: Record<string, unknown>) => ({ ok: true as const, is_enterprise_install: true, enterprise: { id: "E1" }, team: null, authed_user: { id: "W1", scope: "auditlogs:read", access_token: "xoxp-1", ...authedUser } });
+
+  it("refuses a rotating token, which would die after 12 hours without the refresh Tributary does not do", () => {
+    expect(rejectGrant(source, orgGrant({}))).toBeNull();
+    expect(rejectGrant(source, orgGrant({ access_token: "xoxe.xoxp-1-abc", expires_in: 43_200, refresh_token: "xoxe-1-abc" }))).toEqual({ failure: "token_rotation_enabled" });
+    expect(rejectGrant(source, orgGrant({ refresh_token: "xoxe-1-abc" }))).toEqual({ failure: "token_rotation_enabled" });
+  });
+
+  it("does not revoke a rejected token when another source holds a grant of the same app", async () => {
+    const admin = await createAdmin();
+    const app = await registerApp(["auditlogs:read", "admin"]);
+    const workspace = slack.state.world.workspaces[0]!.id;
+    const accessSource = await sourceAwaitingGrant(admin, "ENTERPRISE_GRID", ["Slack.AccessLogs"], app);
+    const granted = await consent(app, await startGrant(admin, accessSource, app.clientId), { target: "workspace", team: workspace, userScope: "admin" });
+    expect(await completeSlackGrant(granted, admin.audit)).toMatchObject({ ok: true });
+
+    // The same app for audit logs, installed by mistake on the same workspace by the same person.
+    const auditSource = await sourceAwaitingGrant(admin, "ENTERPRISE_GRID", ["Slack.AuditLogs"], app);
+    const mistaken = await consent(app, await startGrant(admin, auditSource, app.clientId), { target: "workspace", team: workspace, userScope: "auditlogs:read" });
+    expect(await completeSlackGrant(mistaken, admin.audit)).toMatchObject({ ok: false, failure: "workspace_install" });
+    const accessToken = (await readSecret(sourceSecretAddress(accessSource, SOURCE_SECRET.accessToken)))!;
+    expect(slack.state.tokens.get(accessToken)?.revokedAt).toBeNull();
   });
 });
 

@@ -1,8 +1,8 @@
 import type { AuditContext } from "@/features/audit/schema";
 import { readSecret } from "@/features/secrets/data";
-import { findSource, type SourceDetails } from "@/features/sources/data";
+import { findSource, isAppGrantedToAnotherSource, type SourceDetails } from "@/features/sources/data";
 import { recordGrant, recordGrantFailure } from "@/features/sources/mutations";
-import { installTargetOf, requiredUserScopes, SOURCE_SECRET, sourceSecretAddress } from "@/features/sources/schema";
+import { installTargetOf, requiredUserScopes, SOURCE_SECRET, sourceSecretAddress, type LogType } from "@/features/sources/schema";
 import { claimGrantState } from "@/features/wizard/mutations";
 import { callbackQuerySchema, SLACK_CALLBACK_PATH, type GrantFailure } from "@/features/wizard/schema";
 import { getEnv } from "@/lib/env";
@@ -48,11 +48,12 @@ export async function checkClientCredentials(clientId: string, clientSecret: str
   if (result.kind !== "slack_error") return "unverified";
   if (result.error === "invalid_client_id") return "wrong_client_id";
   if (result.error === "bad_client_secret") return "wrong_secret";
-  return "valid";
+  // Only a complaint about the code itself shows that the client ID and secret were accepted.
+  return result.error === "invalid_code" ? "valid" : "unverified";
 }
 
 export type GrantResult =
-  | { ok: true; sourceId: string; isSetupStep: boolean }
+  | { ok: true; sourceId: string; isSetupStep: boolean; logTypes: LogType[]; status: string }
   | { ok: false; failure: GrantFailure; sourceId: string | null; missingScopes?: string[]; slackError?: string };
 
 const EXCHANGE_FAILURES: Record<string, GrantFailure> = {
@@ -75,6 +76,11 @@ function installIdentity(install: { isEnterpriseInstall: boolean; enterpriseId: 
   return install.isEnterpriseInstall ? `org:${install.enterpriseId}` : `team:${install.teamId}`;
 }
 
+function isSameInstallAsStoredGrant(source: SourceDetails, access: OAuthV2Access): boolean {
+  const stored = installIdentity({ isEnterpriseInstall: source.isEnterpriseInstall, enterpriseId: source.slackEnterpriseId, teamId: source.slackTeamId });
+  return source.grantedAt !== null && stored === installIdentity({ isEnterpriseInstall: access.is_enterprise_install, enterpriseId: access.enterprise?.id ?? null, teamId: access.team?.id ?? null });
+}
+
 async function revokeToken(token: string): Promise<boolean> {
   const result = await callSlackMethod(getEnv().SLACK_API_URL, "auth.revoke", { auth: { kind: "bearer", token }, schema: authRevokeSchema, timeoutMs: 8_000 });
   return result.ok;
@@ -82,9 +88,12 @@ async function revokeToken(token: string): Promise<boolean> {
 
 type Rejection = { failure: GrantFailure; missingScopes?: string[] };
 
-/** The checks a fresh token must pass before it may replace anything (issue: scopes, install target, same Slack). */
-function rejectGrant(source: SourceDetails, access: OAuthV2Access): Rejection | null {
+/** The checks a fresh token must pass before it may replace anything: scopes, no expiry, install target, same Slack. */
+export function rejectGrant(source: Pick<SourceDetails, "logTypes" | "grantedAt" | "isEnterpriseInstall" | "slackEnterpriseId" | "slackTeamId">, access: OAuthV2Access): Rejection | null {
   const granted = splitScopes(access.authed_user.scope);
+  const user = access.authed_user;
+  // A rotating token dies after 12 hours without its refresh token, which Tributary does not use.
+  if (user.refresh_token || user.expires_in !== undefined || user.access_token?.startsWith("xoxe.")) return { failure: "token_rotation_enabled" };
   const missing = requiredUserScopes(source.logTypes).filter((scope) => !granted.includes(scope));
   if (!access.authed_user.access_token || missing.length > 0) return { failure: "missing_scope", missingScopes: missing.length ? missing : requiredUserScopes(source.logTypes) };
   const wantsOrganization = installTargetOf(source.logTypes) === "organization";
@@ -145,8 +154,11 @@ export async function completeSlackGrant(query: Record<string, string | undefine
     // A token Tributary will not use should not stay alive in Slack. Except when it may be the very
     // token the source already pulls with: Slack can hand the same user the same token again, and
     // revoking it would cut off a working source (a re-grant of the same install).
-    const isSameInstallAsStored = source.grantedAt !== null && installIdentity({ isEnterpriseInstall: source.isEnterpriseInstall, enterpriseId: source.slackEnterpriseId, teamId: source.slackTeamId }) === installIdentity({ isEnterpriseInstall: access.is_enterprise_install, enterpriseId: access.enterprise?.id ?? null, teamId: access.team?.id ?? null });
-    const revoked = token && !isSameInstallAsStored ? await revokeToken(token) : false;
+    const isSameInstallAsStored = isSameInstallAsStoredGrant(source, access);
+    // Nor when another source installed the same app: for the same user and workspace Slack may
+    // have handed out that very token, and revoking "usually revokes the whole authorization".
+    const isAppShared = await isAppGrantedToAnotherSource(source.clientId, source.id);
+    const revoked = token && !isSameInstallAsStored && !isAppShared ? await revokeToken(token) : false;
     return fail(rejection.failure, { ...(rejection.missingScopes ? { missingScopes: rejection.missingScopes } : {}), revoked });
   }
 
@@ -156,6 +168,7 @@ export async function completeSlackGrant(query: Record<string, string | undefine
   const stored = await recordGrant(
     source.id,
     {
+      validatedLogTypes: source.logTypes,
       clientId: source.clientId,
       accessToken: token!,
       scopes: splitScopes(access.authed_user.scope),
@@ -170,7 +183,11 @@ export async function completeSlackGrant(query: Record<string, string | undefine
     },
     audit,
   );
-  if (!stored.ok) return fail("source_unavailable");
+  if (!stored.ok) {
+    // The source changed while Slack answered: this token was checked against what it was before.
+    if (!isSameInstallAsStoredGrant(source, access) && !(await isAppGrantedToAnotherSource(source.clientId, source.id))) await revokeToken(token!);
+    return fail("source_unavailable");
+  }
   logger.info({ event: "slack_granted", sourceId: source.id }, "Slack access granted");
-  return { ok: true, sourceId: source.id, isSetupStep: source.status === "AWAITING_GRANT" };
+  return { ok: true, sourceId: source.id, isSetupStep: source.status === "AWAITING_GRANT", logTypes: source.logTypes, status: stored.status };
 }

@@ -1,7 +1,7 @@
 import type { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { getEnv } from "@/lib/env";
-import { createQueue, type QueueName } from "@/lib/queue/queues";
+import { createQueue, schedulePulls, type PullPayload, type QueueName } from "@/lib/queue/queues";
 
 // Queues as the web server uses them: to add work, never to consume it. Unlike the worker's
 // connection, commands fail fast while Redis is away, so a page or action never hangs on it;
@@ -37,4 +37,13 @@ export async function withQueueDeadline(work: () => Promise<unknown>): Promise<b
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * Schedules the pulls of a source that just became active (or active again) and queues the first at
+ * once. False when Redis did not answer in time: Postgres already says what should run, and the
+ * worker's reconciliation schedules it within minutes.
+ */
+export async function schedulePullsNow(targets: PullPayload[], activationId: string): Promise<boolean> {
+  return withQueueDeadline(() => schedulePulls(getProducerQueue("pulls"), targets, getEnv().PULL_INTERVAL_SECONDS * 1000, activationId));
 }

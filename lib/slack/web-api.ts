@@ -96,6 +96,9 @@ export const oauthV2AccessSchema = z
         scope: z.string().optional(),
         access_token: z.string().min(1).optional(),
         token_type: z.string().optional(),
+        // Present only when the app has token rotation on (reference §4.3).
+        expires_in: z.number().optional(),
+        refresh_token: z.string().optional(),
       })
       .passthrough(),
   })

@@ -32,7 +32,9 @@ export function AlarmStep({ source, defaultRecipient }: AlarmStepProps) {
     const form = new FormData(event.currentTarget);
     const amount = String(form.get("threshold") ?? "").trim();
     const unit = (form.get("unit") as Unit | null) ?? "hours";
-    const thresholdMinutes = amount === "" || !/^\d+$/.test(amount) ? Number.NaN : Number(amount) * UNIT_MINUTES[unit];
+    const typedMinutes = amount === "" || !/^\d+$/.test(amount) ? Number.NaN : Number(amount) * UNIT_MINUTES[unit];
+    // With the alarm off, a cleared or odd threshold is not worth an error: the default is kept.
+    const thresholdMinutes = !isEnabled && !alarmSettingsSchema.shape.thresholdMinutes.safeParse(typedMinutes).success ? ALARM_DEFAULT_MINUTES : typedMinutes;
     const parsed = alarmSettingsSchema.safeParse({ sourceId: source.id, isEnabled, thresholdMinutes, recipients: String(form.get("recipients") ?? "") });
     if (!parsed.success) {
       const failure = invalidInput(parsed.error);

@@ -94,7 +94,10 @@ function CredentialsForm({ source, mode }: { source: CredentialsStepSource; mode
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
   const [error, setError] = useState<ActionError | null>(null);
-  const [saved, setSaved] = useState<{ isVerified: boolean | null } | null>(source.clientId && source.hasClientSecret ? { isVerified: null } : null);
+  // Save Source is offered only for credentials exactly as saved: resuming setup with nothing
+  // typed, or right after Continue Setup. Rotating starts from nothing saved, and any edit takes the
+  // offer back, so a new secret cannot be skipped by clicking Save Source instead of Continue Setup.
+  const [saved, setSaved] = useState<{ isVerified: boolean | null } | null>(mode === "setup" && source.clientId && source.hasClientSecret ? { isVerified: null } : null);
   const [hasSecret, setHasSecret] = useState(source.hasClientSecret);
   const [isPending, startTransition] = useTransition();
   useFocusFirstError(formRef, error);
@@ -131,7 +134,7 @@ function CredentialsForm({ source, mode }: { source: CredentialsStepSource; mode
     <Card>
       <CardHeader title="3. Enter the app's credentials" description="From Settings → Basic Information → App Credentials in Slack. They are stored encrypted and never shown again." />
       <CardBody>
-        <form ref={formRef} aria-label="App credentials" onSubmit={onSubmit} noValidate className="space-y-4">
+        <form ref={formRef} aria-label="App credentials" onSubmit={onSubmit} onChange={() => setSaved(null)} noValidate className="space-y-4">
           {error && !error.fieldErrors ? <Alert tone="error">{error.message}</Alert> : null}
           <Field id="client-id" label="Client ID" hint="Two numbers joined by a dot, like 1234567890123.1234567890123." error={clientIdError}>
             <TextInput id="client-id" name="clientId" defaultValue={source.clientId ?? ""} autoComplete="off" spellCheck={false} inputMode="decimal" className="font-mono" {...fieldAria("client-id", clientIdError, true)} />
@@ -147,7 +150,7 @@ function CredentialsForm({ source, mode }: { source: CredentialsStepSource; mode
           {saved && !error ? (
             <Alert tone="success">
               {saved.isVerified === false
-                ? "Credentials saved. Slack could not be reached to check them now; Grant Access will."
+                ? "Credentials saved. Slack could not confirm them now; Grant Access will check them."
                 : saved.isVerified
                   ? "Credentials saved and accepted by Slack."
                   : "Credentials saved."}

@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { Button, buttonClassName } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Alert } from "@/components/ui/field";
@@ -25,6 +25,10 @@ const CREDENTIAL_FAILURES: ReadonlySet<GrantFailure> = new Set(["wrong_client_id
 export function VerifyStep({ source, mode, redirectUrl, failure, unansweredSince }: VerifyStepProps) {
   const [error, setError] = useState<ActionError | null>(null);
   const [isPending, startTransition] = useTransition();
+  const failureRef = useRef<HTMLDivElement>(null);
+  // The failure is on the page when it loads, where role="alert" alone is often not announced:
+  // focus takes a screen reader (and the keyboard) straight to it.
+  useEffect(() => failureRef.current?.focus(), []);
 
   function onGrant() {
     startTransition(async () => {
@@ -40,7 +44,7 @@ export function VerifyStep({ source, mode, redirectUrl, failure, unansweredSince
       <CardHeader title={mode === "regrant" ? "Re-grant access" : "Verify setup"} description="Install the app in Slack and allow Tributary to read the logs." />
       <CardBody className="space-y-5">
         {failure && described ? (
-          <div role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+          <div ref={failureRef} tabIndex={-1} role="alert" className="rounded-md border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900 focus:outline-none focus-visible:ring-2 focus-visible:ring-red-300">
             <p className="font-semibold">{described.title}</p>
             <p className="mt-1">{described.explanation}</p>
             {failure.reason === "missing_scope" && failure.missingScopes.length > 0 ? (
