@@ -2,6 +2,8 @@
 
 import { useSyncExternalStore } from "react";
 
+const TICK_MS = 5000;
+
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
   ["day", 86_400_000],
   ["hour", 3_600_000],
@@ -10,7 +12,10 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
 ];
 
 function formatRelative(from: Date, now: Date): string {
-  const elapsed = from.getTime() - now.getTime();
+  // The shared clock below runs up to one tick behind, so something that just happened can look a
+  // few seconds in the future: that is "now", not "in 2 sec.".
+  const difference = from.getTime() - now.getTime();
+  const elapsed = difference > 0 && difference <= TICK_MS * 2 ? 0 : difference;
   const format = new Intl.RelativeTimeFormat("en", { numeric: "auto", style: "short" });
   for (const [unit, size] of UNITS) {
     if (Math.abs(elapsed) >= size || unit === "second") return format.format(Math.round(elapsed / size), unit);
@@ -18,7 +23,6 @@ function formatRelative(from: Date, now: Date): string {
   return "";
 }
 
-const TICK_MS = 5000;
 
 // A shared clock that ticks every few seconds; the server has no "now" to agree with, so it renders
 // the exact time and the browser switches to relative wording after hydration.

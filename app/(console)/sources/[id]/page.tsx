@@ -11,7 +11,7 @@ import { can } from "@/features/auth/permissions";
 import { requirePermission } from "@/features/auth/session";
 import { SourceStatusBadge } from "@/features/sources/components/source-status-badge";
 import { findSource } from "@/features/sources/data";
-import { describeInstall, describeLogTypes, describeMinutes, PLAN_INFO, resumeStepOf, SETUP_STEP_LABELS, sourceIdSchema } from "@/features/sources/schema";
+import { describeLogTypes, describeMinutes, PLAN_INFO, resumeStepOf, SETUP_STEP_LABELS, sourceIdSchema } from "@/features/sources/schema";
 import { setupStepPath } from "@/features/wizard/schema";
 
 export const metadata: Metadata = { title: "Source" };
@@ -76,7 +76,16 @@ export default async function SourcePage({ params, searchParams }: Props) {
               <Detail label="Status">
                 <SourceStatusBadge status={source.status} />
               </Detail>
-              <Detail label="Slack">{source.grantedAt ? describeInstall(source) : "Access not granted yet"}</Detail>
+              <Detail label="Slack">
+                {source.grantedAt ? (
+                  <>
+                    {source.isEnterpriseInstall ? "Organization" : "Workspace"} {source.isEnterpriseInstall ? source.slackEnterpriseName : source.slackTeamName}{" "}
+                    <span className="font-mono text-xs text-slate-500">{source.isEnterpriseInstall ? source.slackEnterpriseId : source.slackTeamId}</span>
+                  </>
+                ) : (
+                  "Access not granted yet"
+                )}
+              </Detail>
               {source.grantedAt ? (
                 <>
                   <Detail label="Installed by">{source.installerName ? `@${source.installerName} (${source.installerUserId})` : source.installerUserId}</Detail>
