@@ -63,6 +63,7 @@ const ACTION_POLICY: Record<string, Access> = {
   "features/wizard/actions.ts#saveSourceAction": "sources:manage",
   "features/wizard/actions.ts#startGrantAction": "sources:manage",
   "features/wizard/actions.ts#finishSetupAction": "sources:manage",
+  "features/wizard/actions.ts#discardDraftAction": "sources:manage",
 };
 
 // A value for each dynamic segment, so the route can be requested. "[id]" is a real source, created

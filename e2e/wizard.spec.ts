@@ -235,7 +235,7 @@ test("every way a grant can fail lands back on Verify with the explanation, and 
   expect(await storedToken(sourceId)).toBeNull();
 });
 
-test("a successful answer cannot be replayed, a wrong Redirect URL is explained when Slack never sends the person back, and an answer arriving signed out is discarded", async ({ page, baseURL }) => {
+test("a successful answer cannot be replayed, a wrong Redirect URL is explained when Slack never sends the person back, an answer arriving signed out is discarded, and an unfinished source can be discarded", async ({ page, baseURL }) => {
   const admin = await signedInAdmin(page);
   const wizard = new WizardPage(page);
   await wizard.start();
@@ -274,6 +274,18 @@ test("a successful answer cannot be replayed, a wrong Redirect URL is explained 
 
   await page.goto(callbackUrl);
   await expect(wizard.failure()).toContainText("This authorization was already used");
+
+  // Not wanted after all: discarded from the source page, its name free again.
+  const sourceId = sourceIdOf(page);
+  const name = (await testDatabase().source.findUniqueOrThrow({ where: { id: sourceId }, select: { name: true } })).name;
+  await page.goto(`/sources/${sourceId}`);
+  await page.getByRole("button", { name: "Discard draft" }).click();
+  const confirmation = page.getByRole("group", { name: `Discard ${name}` });
+  await expect(confirmation).toContainText("the access granted in Slack is revoked");
+  await confirmation.getByRole("button", { name: "Discard", exact: true }).click();
+  await expect(page).toHaveURL(/\/sources$/);
+  await expect(page.getByRole("link", { name })).toHaveCount(0);
+  expect(await testDatabase().source.count({ where: { id: sourceId } })).toBe(0);
 });
 
 test("the Redirect URL copies without the Clipboard API, as on a console served over plain http", async ({ page, baseURL }) => {

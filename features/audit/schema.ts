@@ -22,6 +22,7 @@ export const AUDIT_ACTIONS = {
   "source.granted": "Slack access granted",
   "source.grant_failed": "Slack access refused",
   "source.activated": "Source activated",
+  "source.discarded": "Unfinished source discarded",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 const auditActionSchema = z.enum(Object.keys(AUDIT_ACTIONS) as [AuditAction, ...AuditAction[]]);

@@ -1,7 +1,7 @@
 import { recordAudit } from "@/features/audit/mutations";
 import type { AuditContext } from "@/features/audit/schema";
 import { hasSecret } from "@/features/secrets/data";
-import { deleteSecret, storeSecret } from "@/features/secrets/mutations";
+import { deleteSecret, deleteSecretsOf, storeSecret } from "@/features/secrets/mutations";
 import { SOURCE_SECRET, sourceNameKey, sourceSecretAddress, type AlarmSettings, type SourceConfig } from "@/features/sources/schema";
 import { db, type DatabaseClient } from "@/lib/db";
 
@@ -189,4 +189,21 @@ export async function activateSource(sourceId: string, alarm: Omit<AlarmSettings
 export async function recordGrantFailure(source: { id: string; name: string } | null, reason: string, audit: AuditContext) {
   // Without a source (a state nobody issued) it is still recorded: that is what a forgery looks like.
   await recordAudit(audit, { action: "source.grant_failed", target: source ? target(source) : { type: "source" }, details: { reason } });
+}
+
+/**
+ * Deletes a source whose setup never finished, with its secrets. An active source is deleted through
+ * its settings instead (issue 9), where its events are at stake; a draft has none.
+ */
+export async function discardDraftSource(sourceId: string, audit: AuditContext): Promise<SourceChangeResult<{ grantedClientId: string | null }>> {
+  return db.$transaction(async (tx) => {
+    const source = await lockSource(tx, sourceId);
+    if (!source) return { ok: false as const, reason: "not_found" as const };
+    if (source.status !== "DRAFT" && source.status !== "AWAITING_GRANT") return { ok: false as const, reason: "wrong_state" as const };
+    const { grantedClientId } = await tx.source.findUniqueOrThrow({ where: { id: sourceId }, select: { grantedClientId: true } });
+    await deleteSecretsOf({ ownerType: "source", ownerId: sourceId }, tx);
+    await tx.source.delete({ where: { id: sourceId }, select: { id: true } });
+    await recordAudit(audit, { action: "source.discarded", target: target(source), details: { status: source.status, wasGranted: source.grantedAt !== null } }, tx);
+    return { ok: true as const, grantedClientId };
+  });
 }

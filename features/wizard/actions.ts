@@ -9,7 +9,7 @@ import { activateSource, createSource, saveCredentials, saveSource, updateSource
 import { alarmSettingsSchema, credentialsInputSchema, requiredUserScopes, SOURCE_SECRET, sourceConfigSchema, sourceIdSchema, sourceSecretAddress } from "@/features/sources/schema";
 import { createGrantState, deleteStaleGrantStates } from "@/features/wizard/mutations";
 import { setupStepPath, WIZARD_MODES } from "@/features/wizard/schema";
-import { checkClientCredentials, slackAuthorizeUrl, slackRedirectUri } from "@/features/wizard/slack-grant";
+import { checkClientCredentials, discardDraft, slackAuthorizeUrl, slackRedirectUri } from "@/features/wizard/slack-grant";
 import { actionError, actionSuccess, invalidInput, type ActionResult } from "@/lib/action";
 import { schedulePullsNow } from "@/lib/queue/producer";
 import { webLogger } from "@/lib/web-logger";
@@ -131,4 +131,15 @@ export async function finishSetupAction(input: unknown): Promise<ActionResult<{ 
   const isScheduled = await schedulePullsNow(targets, String(Date.now()));
   if (!isScheduled) webLogger.warn({ event: "pull_schedule_deferred", sourceId }, "could not reach Redis; pulls will be scheduled by the worker's reconciliation");
   return actionSuccess({ isScheduled, next: `/sources/${sourceId}?activated=${isScheduled ? "1" : "deferred"}` });
+}
+
+/** "Discard draft": an unfinished source, its saved credentials and any access it was granted, gone. */
+export async function discardDraftAction(input: unknown): Promise<ActionResult<{ next: string }>> {
+  const authorization = await authorizeAction("sources:manage");
+  if (!authorization.ok) return { ok: false, error: authorization.error };
+  const parsed = z.object({ sourceId: sourceIdSchema }).safeParse(input);
+  if (!parsed.success) return { ok: false, error: invalidInput(parsed.error) };
+  const result = await discardDraft(parsed.data.sourceId, authorization.audit);
+  if (!result.ok) return refusal(result.reason);
+  return actionSuccess({ next: "/sources" });
 }

@@ -6,7 +6,7 @@ import { findSource } from "@/features/sources/data";
 import { createSource, saveCredentials, saveSource } from "@/features/sources/mutations";
 import { SOURCE_SECRET, sourceSecretAddress, type LogType, type SupportedSlackPlan } from "@/features/sources/schema";
 import { claimGrantState, createGrantState } from "@/features/wizard/mutations";
-import { checkClientCredentials, completeSlackGrant, rejectGrant, slackRedirectUri } from "@/features/wizard/slack-grant";
+import { checkClientCredentials, completeSlackGrant, discardDraft, rejectGrant, slackRedirectUri } from "@/features/wizard/slack-grant";
 import { db } from "@/lib/db";
 import { hashToken } from "@/lib/tokens";
 import { uniqueSuffix } from "@/scripts/lib/test-helpers";
@@ -238,6 +238,27 @@ describe("what a grant must not be", () => {
     expect(await completeSlackGrant(mistaken, admin.audit)).toMatchObject({ ok: false, failure: "workspace_install" });
     const accessToken = (await readSecret(sourceSecretAddress(accessSource, SOURCE_SECRET.accessToken)))!;
     expect(slack.state.tokens.get(accessToken)?.revokedAt).toBeNull();
+  });
+});
+
+describe("discarding an unfinished source", () => {
+  it("deletes it with its secrets and revokes the access it was granted, but never an active source", async () => {
+    const admin = await createAdmin();
+    const app = await registerApp(["auditlogs:read"]);
+    const sourceId = await sourceAwaitingGrant(admin, "ENTERPRISE_GRID", ["Slack.AuditLogs"], app);
+    expect(await completeSlackGrant(await consent(app, await startGrant(admin, sourceId, app.clientId), { target: "organization", userScope: "auditlogs:read" }), admin.audit)).toMatchObject({ ok: true });
+    expect(liveTokensOf(app.clientId)).toHaveLength(1);
+
+    expect(await discardDraft(sourceId, admin.audit)).toEqual({ ok: true, isTokenRevoked: true });
+    expect(liveTokensOf(app.clientId)).toEqual([]);
+    expect(await findSource(sourceId)).toBeNull();
+    expect(await db.secret.count({ where: { ownerType: "source", ownerId: sourceId } })).toBe(0);
+    expect(await db.auditTrail.count({ where: { targetId: sourceId, action: "source.discarded" } })).toBe(1);
+
+    const active = await sourceAwaitingGrant(admin, "PAID", ["Slack.AccessLogs"], app);
+    await db.source.update({ where: { id: active }, data: { status: "ACTIVE" } });
+    expect(await discardDraft(active, admin.audit)).toEqual({ ok: false, reason: "wrong_state" });
+    expect(await findSource(active)).not.toBeNull();
   });
 });
 

@@ -1,7 +1,7 @@
 import type { AuditContext } from "@/features/audit/schema";
 import { readSecret } from "@/features/secrets/data";
 import { findSource, isAppGrantedToAnotherSource, type SourceDetails } from "@/features/sources/data";
-import { recordGrant, recordGrantFailure } from "@/features/sources/mutations";
+import { discardDraftSource, recordGrant, recordGrantFailure, type SourceChangeResult } from "@/features/sources/mutations";
 import { installTargetOf, requiredUserScopes, SOURCE_SECRET, sourceSecretAddress, type LogType } from "@/features/sources/schema";
 import { claimGrantState } from "@/features/wizard/mutations";
 import { callbackQuerySchema, SLACK_CALLBACK_PATH, type GrantFailure } from "@/features/wizard/schema";
@@ -190,4 +190,16 @@ export async function completeSlackGrant(query: Record<string, string | undefine
   }
   logger.info({ event: "slack_granted", sourceId: source.id }, "Slack access granted");
   return { ok: true, sourceId: source.id, isSetupStep: source.status === "AWAITING_GRANT", logTypes: source.logTypes, status: stored.status };
+}
+
+/**
+ * Discards an unfinished source. A token it was already granted is revoked in Slack afterwards,
+ * unless another source holds a grant of the same app (which that token may belong to as well).
+ */
+export async function discardDraft(sourceId: string, audit: AuditContext): Promise<SourceChangeResult<{ isTokenRevoked: boolean }>> {
+  const token = await readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken));
+  const result = await discardDraftSource(sourceId, audit);
+  if (!result.ok) return result;
+  const isShared = await isAppGrantedToAnotherSource(result.grantedClientId, sourceId);
+  return { ok: true, isTokenRevoked: token !== null && !isShared ? await revokeToken(token) : false };
 }

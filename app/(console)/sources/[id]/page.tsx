@@ -12,6 +12,7 @@ import { requirePermission } from "@/features/auth/session";
 import { SourceStatusBadge } from "@/features/sources/components/source-status-badge";
 import { findSource } from "@/features/sources/data";
 import { describeLogTypes, describeMinutes, PLAN_INFO, resumeStepOf, SETUP_STEP_LABELS, sourceIdSchema } from "@/features/sources/schema";
+import { DiscardDraft } from "@/features/wizard/components/discard-draft";
 import { setupStepPath } from "@/features/wizard/schema";
 
 export const metadata: Metadata = { title: "Source" };
@@ -46,9 +47,12 @@ export default async function SourcePage({ params, searchParams }: Props) {
 
   const actions = canManage ? (
     resumeStep ? (
-      <Link href={`/sources/${source.id}/setup/${resumeStep}`} className={buttonClassName()}>
-        Resume setup ({SETUP_STEP_LABELS[resumeStep]})
-      </Link>
+      <>
+        <DiscardDraft source={{ id: source.id, name: source.name, isGranted: source.grantedAt !== null }} />
+        <Link href={`/sources/${source.id}/setup/${resumeStep}`} className={buttonClassName()}>
+          Resume setup ({SETUP_STEP_LABELS[resumeStep]})
+        </Link>
+      </>
     ) : (
       <>
         <Link href={setupStepPath(source.id, "credentials", "rotate")} className={buttonClassName("secondary")}>
