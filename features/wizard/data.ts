@@ -11,7 +11,7 @@ export async function findUnansweredGrant(sourceId: string, userId: string, now 
   return db.oAuthState.findFirst({
     where: { sourceId, userId, usedAt: null, createdAt: { gte: since } },
     orderBy: { createdAt: "desc" },
-    select: { createdAt: true, clientId: true },
+    select: { createdAt: true },
   });
 }
 

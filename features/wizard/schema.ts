@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { SETUP_STEPS, type SetupStep } from "@/features/sources/schema";
+import type { SetupStep } from "@/features/sources/schema";
 
 // The wizard's routes, the OAuth callback's inputs, and every way a grant can fail, each with a
 // plain explanation and the fix. Isomorphic: the Verify step renders these from a reason code.
@@ -16,8 +16,6 @@ export type WizardMode = (typeof WIZARD_MODES)[number];
 export function setupStepPath(sourceId: string, step: Exclude<SetupStep, "configure">, mode: WizardMode = "setup"): `/sources/${string}` {
   return `/sources/${sourceId}/setup/${step}${mode === "setup" ? "" : `?mode=${mode}`}`;
 }
-
-export const setupStepParamSchema = z.enum(SETUP_STEPS);
 
 /** What Slack sends to the callback: a code and the state on Allow, an error and the state otherwise. */
 export const callbackQuerySchema = z.object({

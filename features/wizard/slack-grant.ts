@@ -76,9 +76,17 @@ function installIdentity(install: { isEnterpriseInstall: boolean; enterpriseId: 
   return install.isEnterpriseInstall ? `org:${install.enterpriseId}` : `team:${install.teamId}`;
 }
 
-function isSameInstallAsStoredGrant(source: SourceDetails, access: OAuthV2Access): boolean {
+/**
+ * A token Tributary will not use should not stay alive in Slack; revokes it and says whether it did.
+ * Except when it may be a token in use: Slack can hand the same user the same token again, and
+ * revoking "usually revokes the whole authorization" (reference §4.5). So never for a re-grant of
+ * the install the source already pulls, nor when another source holds a grant of the same app.
+ */
+async function discardToken(source: SourceDetails, access: OAuthV2Access, token: string): Promise<boolean> {
   const stored = installIdentity({ isEnterpriseInstall: source.isEnterpriseInstall, enterpriseId: source.slackEnterpriseId, teamId: source.slackTeamId });
-  return source.grantedAt !== null && stored === installIdentity({ isEnterpriseInstall: access.is_enterprise_install, enterpriseId: access.enterprise?.id ?? null, teamId: access.team?.id ?? null });
+  const isSameInstall = source.grantedAt !== null && stored === installIdentity({ isEnterpriseInstall: access.is_enterprise_install, enterpriseId: access.enterprise?.id ?? null, teamId: access.team?.id ?? null });
+  if (isSameInstall || (await isAppGrantedToAnotherSource(source.clientId, source.id))) return false;
+  return revokeToken(token);
 }
 
 async function revokeToken(token: string): Promise<boolean> {
@@ -145,20 +153,16 @@ export async function completeSlackGrant(query: Record<string, string | undefine
     params: { code: input.code, redirect_uri: grant.redirectUri },
     schema: oauthV2AccessSchema,
   });
-  if (!exchange.ok) return fail(exchangeFailure(exchange).failure, { slackError: exchangeFailure(exchange).slackError });
+  if (!exchange.ok) {
+    const { failure, slackError } = exchangeFailure(exchange);
+    return fail(failure, slackError ? { slackError } : {});
+  }
   const access = exchange.data;
   const token = access.authed_user.access_token;
 
   const rejection = rejectGrant(source, access);
   if (rejection) {
-    // A token Tributary will not use should not stay alive in Slack. Except when it may be the very
-    // token the source already pulls with: Slack can hand the same user the same token again, and
-    // revoking it would cut off a working source (a re-grant of the same install).
-    const isSameInstallAsStored = isSameInstallAsStoredGrant(source, access);
-    // Nor when another source installed the same app: for the same user and workspace Slack may
-    // have handed out that very token, and revoking "usually revokes the whole authorization".
-    const isAppShared = await isAppGrantedToAnotherSource(source.clientId, source.id);
-    const revoked = token && !isSameInstallAsStored && !isAppShared ? await revokeToken(token) : false;
+    const revoked = token ? await discardToken(source, access, token) : false;
     return fail(rejection.failure, { ...(rejection.missingScopes ? { missingScopes: rejection.missingScopes } : {}), revoked });
   }
 
@@ -185,8 +189,7 @@ export async function completeSlackGrant(query: Record<string, string | undefine
   );
   if (!stored.ok) {
     // The source changed while Slack answered: this token was checked against what it was before.
-    if (!isSameInstallAsStoredGrant(source, access) && !(await isAppGrantedToAnotherSource(source.clientId, source.id))) await revokeToken(token!);
-    return fail("source_unavailable");
+    return fail("source_unavailable", { revoked: await discardToken(source, access, token!) });
   }
   logger.info({ event: "slack_granted", sourceId: source.id }, "Slack access granted");
   return { ok: true, sourceId: source.id, isSetupStep: source.status === "AWAITING_GRANT", logTypes: source.logTypes, status: stored.status };

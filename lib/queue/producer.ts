@@ -27,7 +27,7 @@ export function getProducerQueue(name: QueueName): Queue {
 }
 
 /** Runs queue work with a deadline; false when Redis did not take it in time. */
-export async function withQueueDeadline(work: () => Promise<unknown>): Promise<boolean> {
+async function withQueueDeadline(work: () => Promise<unknown>): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([work(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error("queue deadline")), PRODUCER_TIMEOUT_MS)))]);

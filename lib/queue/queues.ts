@@ -40,10 +40,6 @@ export async function schedulePulls(queue: Queue, targets: PullPayload[], everyM
   }
 }
 
-export async function unschedulePulls(queue: Queue, targets: PullPayload[]) {
-  for (const target of targets) await queue.removeJobScheduler(pullSchedulerId(target));
-}
-
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   attempts: 3,
   backoff: { type: "exponential", delay: 5_000 },
