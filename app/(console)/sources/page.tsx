@@ -11,13 +11,12 @@ import { can } from "@/features/auth/permissions";
 import { requirePermission } from "@/features/auth/session";
 import { SourceList } from "@/features/sources/components/source-list";
 import { listSources } from "@/features/sources/data";
-import { LOG_TYPE_INFO, LOG_TYPES } from "@/features/sources/schema";
+import { LOG_TYPE_INFO, LOG_TYPES, PLAN_INFO } from "@/features/sources/schema";
 import { GRANT_FAILURES, grantFailureSchema } from "@/features/wizard/schema";
 
 export const metadata: Metadata = { title: "Sources" };
 
 const LOG_TYPE_ICONS = { "Slack.AuditLogs": ClipboardList, "Slack.AccessLogs": KeyRound, "Slack.IntegrationLogs": PlugZap } as const;
-const LOG_TYPE_PLANS = { "Slack.AuditLogs": "Enterprise Grid", "Slack.AccessLogs": "Pro, Business+ or Grid workspace", "Slack.IntegrationLogs": "Pro, Business+ or Grid workspace" } as const;
 
 type Props = { searchParams: Promise<Record<string, string | string[] | undefined>> };
 
@@ -73,7 +72,7 @@ export default async function SourcesPage({ searchParams }: Props) {
                     <span className="font-mono text-sm font-medium text-slate-900">{name}</span>
                   </div>
                   <p className="mt-2 text-sm text-slate-500">{LOG_TYPE_INFO[name].description}</p>
-                  <Badge className="mt-3">{LOG_TYPE_PLANS[name]}</Badge>
+                  <Badge className="mt-3">{LOG_TYPE_INFO[name].plans.map((plan) => PLAN_INFO[plan].label).join(" or ")}</Badge>
                 </div>
               );
             })}
