@@ -63,6 +63,15 @@ function storeEntries(state: EmulatorState, entries: AuditEntry[]) {
   state.auditEntries.set(enterpriseId, stored);
 }
 
+/**
+ * Stores entries exactly as given, whatever else they contain or lack, so tests can serve the odd
+ * records a puller must quarantine. Only `id` and a whole-second `date_create` are needed to place
+ * and track them.
+ */
+export function injectAuditEntries(state: EmulatorState, entries: AuditEntry[]): void {
+  storeEntries(state, [...entries].sort((a, b) => a.date_create - b.date_create));
+}
+
 /** Forgets stored events older than `before` (and whether they were served), oldest first. */
 export function pruneAuditEntries(state: EmulatorState, before: number): number {
   const stored = state.auditEntries.get(state.world.enterprise.id);

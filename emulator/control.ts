@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { auditGroundTruth, configureBulkAudit, generateAuditEvents } from "@/emulator/audit";
+import { auditGroundTruth, configureBulkAudit, generateAuditEvents, injectAuditEntries } from "@/emulator/audit";
 import { json, type Reply, type RequestContext } from "@/emulator/http";
 import { mintToken, registerApp, rotateAppSecret } from "@/emulator/oauth";
-import type { EmulatorState, FaultKind } from "@/emulator/state";
+import type { AuditEntry, EmulatorState, FaultKind } from "@/emulator/state";
 import { accessGroundTruth, generateAccessActivity, generateIntegrationChanges, integrationGroundTruth } from "@/emulator/team-logs";
 import { findUser, findWorkspace, ownerOf, workspacesWithLogs } from "@/emulator/world";
 
@@ -59,6 +59,9 @@ const generateSchema = z.object({
 const bulkSchema = z
   .object({ count: z.number().int().min(1).max(100_000_000), oldest: z.number().int().min(0), latest: z.number().int().min(0), seed: z.union([z.string(), z.number()]).optional() })
   .refine((bulk) => bulk.oldest <= bulk.latest, "oldest must not be after latest");
+const rawAuditEntriesSchema = z.object({
+  entries: z.array(z.looseObject({ id: z.string().min(1).max(200), date_create: z.number().int().min(0) })).min(1).max(10_000),
+});
 const faultSchema = z.object({
   kind: z.enum(FAULT_KINDS),
   count: z.number().int().min(1).max(100_000).default(1),
@@ -199,6 +202,13 @@ export function handleControl(context: RequestContext, rawBody: string, resetSta
       if (integration) generateIntegrationChanges(state, team, integration, now);
     }
     return json({ ok: true, audit: created.map((entry) => ({ id: entry.id, date_create: entry.date_create })) });
+  }
+
+  if (route === "POST /audit-entries") {
+    const parsed = parseBody(rawAuditEntriesSchema, body);
+    if (!parsed.ok) return parsed.reply;
+    injectAuditEntries(state, parsed.value.entries as AuditEntry[]);
+    return json({ ok: true, stored: parsed.value.entries.length }, 201);
   }
 
   if (route === "POST /bulk-audit" || route === "DELETE /bulk-audit") {

@@ -1,4 +1,5 @@
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient, type Prisma } from "@/lib/generated/prisma/client";
 import { getEnv } from "@/lib/env";
 
@@ -8,10 +9,25 @@ export function createDatabaseClient(connectionString = getEnv().DATABASE_URL): 
   return new PrismaClient({ adapter: new PrismaPg({ connectionString }) });
 }
 
-const globalForDb = globalThis as unknown as { database?: Database };
+const globalForDb = globalThis as unknown as { database?: Database; pool?: pg.Pool };
+
+/**
+ * The process-wide connection pool, shared by Prisma and by the few hot paths that need SQL Prisma
+ * cannot express (bulk event inserts, session advisory locks: features/pulls/mutations.ts).
+ */
+export function getPool(): pg.Pool {
+  if (!globalForDb.pool) {
+    const pool = new pg.Pool({ connectionString: getEnv().DATABASE_URL, max: 10 });
+    // An idle connection that Postgres drops (a restart) must not crash the process; the pool
+    // replaces it on the next checkout.
+    pool.on("error", () => {});
+    globalForDb.pool = pool;
+  }
+  return globalForDb.pool;
+}
 
 function getDatabase(): Database {
-  globalForDb.database ??= createDatabaseClient();
+  globalForDb.database ??= new PrismaClient({ adapter: new PrismaPg(getPool()) });
   return globalForDb.database;
 }
 
@@ -31,8 +47,11 @@ export const db: Database = new Proxy({} as Database, {
 /** Closes the pool if this process ever opened it. */
 export async function disconnectDatabase() {
   const client = globalForDb.database;
+  const pool = globalForDb.pool;
   globalForDb.database = undefined;
+  globalForDb.pool = undefined;
   if (client) await client.$disconnect();
+  if (pool) await pool.end();
 }
 
 /** What a data or mutation function accepts when it may run inside a caller's transaction. */

@@ -7,10 +7,11 @@ import { WORKER_ALIVE_INTERVAL_MS, type WorkerIdentity } from "@/features/system
 import { loadEnvFiles } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
 import { createRedisConnection } from "@/lib/queue/connection";
-import { createQueue, QUEUE_NAMES, type QueueName } from "@/lib/queue/queues";
+import { createQueue, pullSchedulerId, QUEUE_NAMES, type QueueName } from "@/lib/queue/queues";
 import { verifyStartup } from "@/lib/startup";
 import { APP_VERSION } from "@/lib/version";
 import { createHealthServer, listen } from "@/worker/health";
+import { createPullsProcessor } from "@/worker/processors/pulls";
 import { createSystemProcessor } from "@/worker/processors/system";
 import { RECONCILE_INTERVAL_MS, reconcileSchedulers } from "@/worker/schedulers";
 import { shutdown, type Resources } from "@/worker/shutdown";
@@ -49,9 +50,14 @@ async function main() {
 
   const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, createQueue(name, redis, env.QUEUE_PREFIX)])) as Record<QueueName, Queue>;
   for (const [name, queue] of Object.entries(queues)) queue.on("error", (error) => reportRedisProblem(`queue:${name}`, error));
-  // A queue without a processor here is produced and scheduled but consumed by nothing yet: the
-  // pull engine (issue 6) adds the `pulls` processor. Its jobs wait in Redis, one per scheduler.
-  const processors: Partial<Record<QueueName, Processor>> = { system: createSystemProcessor(identity) };
+  let isStopping = false;
+  const processors: Record<QueueName, Processor> = {
+    system: createSystemProcessor(identity),
+    pulls: createPullsProcessor(identity, {
+      isStopping: () => isStopping,
+      removeScheduler: (payload) => queues.pulls.removeJobScheduler(pullSchedulerId(payload)),
+    }),
+  };
 
   const workers = (Object.entries(processors) as [QueueName, Processor][]).map(([name, process]) => {
     const worker = new Worker(
@@ -105,7 +111,6 @@ async function main() {
   ];
   const resources: Resources = { workers, queues: Object.values(queues), redis, healthServer, timers };
 
-  let isStopping = false;
   const stop = (signal: NodeJS.Signals) => {
     if (isStopping) return;
     isStopping = true;

@@ -207,3 +207,68 @@ export async function discardDraftSource(sourceId: string, audit: AuditContext):
     return { ok: true as const, grantedClientId };
   });
 }
+
+export type GrantedSourceInput = {
+  config: SourceConfig;
+  clientId: string;
+  clientSecret: string;
+  backfillMinutes: number;
+  alarm: Omit<AlarmSettings, "sourceId">;
+  grant: Omit<SlackGrant, "validatedLogTypes" | "clientId">;
+};
+
+/**
+ * Creates a source that is already granted and active, in one transaction: what `tributary sources
+ * add-slack` does for automation and tests, where the token was obtained outside the wizard. The
+ * audit trail records the same three steps the wizard would.
+ */
+export async function createGrantedSource(input: GrantedSourceInput, audit: AuditContext): Promise<SourceChangeResult<{ sourceId: string }>> {
+  const { config, grant } = input;
+  try {
+    return await db.$transaction(async (tx) => {
+      const now = new Date();
+      const source = await tx.source.create({
+        data: {
+          name: config.name,
+          nameKey: sourceNameKey(config.name),
+          plan: config.plan,
+          logTypes: config.logTypes,
+          status: "ACTIVE",
+          clientId: input.clientId,
+          credentialsSavedAt: now,
+          grantedClientId: input.clientId,
+          grantedScopes: grant.scopes,
+          grantedAt: now,
+          grantedById: audit.actor.id,
+          slackTeamId: grant.teamId,
+          slackTeamName: grant.teamName,
+          slackEnterpriseId: grant.enterpriseId,
+          slackEnterpriseName: grant.enterpriseName,
+          isEnterpriseInstall: grant.isEnterpriseInstall,
+          slackUrl: grant.slackUrl,
+          installerUserId: grant.installerUserId,
+          installerName: grant.installerName,
+          backfillMinutes: input.backfillMinutes,
+          alarmEnabled: input.alarm.isEnabled,
+          alarmThresholdMinutes: input.alarm.thresholdMinutes,
+          alarmRecipients: input.alarm.recipients,
+          activatedAt: now,
+          createdById: audit.actor.id,
+          updatedById: audit.actor.id,
+        },
+        select: { id: true, name: true },
+      });
+      await storeSecret(sourceSecretAddress(source.id, SOURCE_SECRET.clientSecret), input.clientSecret, tx);
+      await storeSecret(sourceSecretAddress(source.id, SOURCE_SECRET.accessToken), grant.accessToken, tx);
+      await recordAudit(audit, { action: "source.created", target: target(source), details: { plan: config.plan, logTypes: config.logTypes, backfillMinutes: input.backfillMinutes } }, tx);
+      const installedOn = grant.isEnterpriseInstall ? `organization ${grant.enterpriseId}` : `workspace ${grant.teamId}`;
+      await recordAudit(audit, { action: "source.granted", target: target(source), details: { installedOn, installer: grant.installerUserId, clientId: input.clientId } }, tx);
+      const alarm = { alarmEnabled: input.alarm.isEnabled, alarmThresholdMinutes: input.alarm.thresholdMinutes, alarmRecipients: input.alarm.recipients };
+      await recordAudit(audit, { action: "source.activated", target: target(source), details: alarm }, tx);
+      return { ok: true as const, sourceId: source.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, reason: "name_taken" };
+    throw error;
+  }
+}

@@ -156,6 +156,19 @@ export const credentialsInputSchema = z.object({
 });
 
 // ---------------------------------------------------------------------------------------------
+// How far back the first pull of a new source reaches.
+
+export const BACKFILL_DEFAULT_MINUTES = 24 * 60;
+/** Slack keeps audit logs longer, but a month is what one first pull should be trusted to carry. */
+export const BACKFILL_MAX_MINUTES = 30 * 24 * 60;
+
+export const backfillMinutesSchema = z.coerce
+  .number({ error: "Enter how far back the first pull reaches" })
+  .int("Use whole minutes")
+  .min(0, "The backfill cannot be negative")
+  .max(BACKFILL_MAX_MINUTES, "The longest backfill is 30 days");
+
+// ---------------------------------------------------------------------------------------------
 // The drop-off alarm set on the confirmation screen.
 
 export const ALARM_MIN_MINUTES = 15;

@@ -40,12 +40,17 @@ export async function freePortPair(): Promise<[number, number]> {
 
 export type Running = { child: ChildProcess; output: () => { stdout: string; stderr: string }; finished: Promise<Finished> };
 
-/** Starts a project command (e.g. ["tsx", "worker/index.ts"]) with the test environment plus overrides. */
+/**
+ * Starts a project command (e.g. ["tsx", "worker/index.ts"]) with the test environment plus overrides.
+ * `tsx` runs in this very process (node --import tsx) rather than through tsx's launcher, which
+ * would put a second process in between: a SIGKILL must reach the worker itself, not its launcher.
+ */
 export function startCommand(argv: string[], overrides: Record<string, string | undefined> = {}): Running {
   const env: NodeJS.ProcessEnv = { ...process.env, ...testEnvironment(), ...overrides };
   for (const [key, value] of Object.entries(overrides)) if (value === undefined) delete env[key];
   const [command, ...args] = argv;
-  const child = spawn(`node_modules/.bin/${command}`, args, { env, stdio: ["ignore", "pipe", "pipe"] });
+  const [executable, executableArgs] = command === "tsx" ? [process.execPath, ["--import", "tsx", ...args]] : [`node_modules/.bin/${command}`, args];
+  const child = spawn(executable, executableArgs, { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

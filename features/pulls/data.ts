@@ -1,0 +1,48 @@
+import { readSecret } from "@/features/secrets/data";
+import type { PullSession } from "@/features/pulls/mutations";
+import type { PullRunSummary } from "@/features/pulls/schema";
+import { isLogType, SOURCE_SECRET, sourceSecretAddress, type LogType } from "@/features/sources/schema";
+import { db } from "@/lib/db";
+
+/** What a pull needs to know about its source. The token is decrypted here and goes only to Slack. */
+export async function loadPullSource(sourceId: string) {
+  const source = await db.source.findUnique({
+    where: { id: sourceId },
+    select: { id: true, name: true, status: true, logTypes: true, backfillMinutes: true, slackTeamId: true, isEnterpriseInstall: true },
+  });
+  if (!source) return null;
+  const logTypes: LogType[] = source.logTypes.filter(isLogType);
+  return { ...source, logTypes, readToken: () => readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken)) };
+}
+export type PullSource = NonNullable<Awaited<ReturnType<typeof loadPullSource>>>;
+
+/** The checkpoint as stored, read on the pull's own connection (which holds the pull lock). */
+export async function readCheckpoint(session: PullSession, sourceId: string, logType: string): Promise<unknown> {
+  const { rows } = await session.query<{ state: unknown }>("SELECT state FROM checkpoints WHERE source_id = $1 AND log_type = $2", [sourceId, logType]);
+  return rows[0]?.state ?? null;
+}
+
+export async function findPullRun(runId: string): Promise<PullRunSummary | null> {
+  const run = await db.pullRun.findUnique({ where: { id: runId } });
+  if (!run) return null;
+  const iso = (date: Date | null) => (date ? date.toISOString() : null);
+  return {
+    id: run.id,
+    sourceId: run.sourceId,
+    logType: run.logType,
+    trigger: run.trigger,
+    attempt: run.attempt,
+    startedAt: run.startedAt.toISOString(),
+    finishedAt: iso(run.finishedAt),
+    windowOldest: iso(run.windowOldest),
+    windowLatest: iso(run.windowLatest),
+    pages: run.pages,
+    fetched: run.fetched,
+    stored: run.stored,
+    duplicates: run.duplicates,
+    failures: run.failures,
+    outcome: run.outcome,
+    errorCode: run.errorCode,
+    error: run.error,
+  };
+}

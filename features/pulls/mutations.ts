@@ -1,0 +1,167 @@
+import type { PoolClient } from "pg";
+import type { ClassificationFailureInput, PullOutcome, PullRequest } from "@/features/pulls/schema";
+import { getPool } from "@/lib/db";
+
+// Writes of the pull engine. Raw SQL through one pg connection per pull, because two things here
+// are out of Prisma's reach: a session advisory lock held for the whole pull, and set-based bulk
+// inserts with ON CONFLICT DO NOTHING. Every statement is parameterized.
+
+/** A pull's own connection: the advisory lock lives on it, and so do its page transactions. */
+export type PullSession = PoolClient;
+
+/**
+ * Runs `work` while holding the pull lock of (source, log type), or returns `{ isLocked: false }` at
+ * once if another process holds it. A session-level advisory lock is released by Postgres the moment
+ * the holding connection ends, so a worker killed mid-pull never leaves the pair locked, and two
+ * workers (or a worker and `tributary pull`) can never walk the same window at once.
+ */
+export async function withPullLock<T>(sourceId: string, logType: string, work: (session: PullSession) => Promise<T>): Promise<{ isLocked: true; value: T } | { isLocked: false }> {
+  const session = await getPool().connect();
+  let isBroken = false;
+  try {
+    const key = `pull:${sourceId}:${logType}`;
+    const { rows } = await session.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked", [key]);
+    if (!rows[0]?.locked) return { isLocked: false };
+    try {
+      return { isLocked: true, value: await work(session) };
+    } finally {
+      await session.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key]).catch(() => {
+        // The connection is gone, and the lock with it; make sure the pool does not reuse it.
+        isBroken = true;
+      });
+    }
+  } catch (error) {
+    isBroken ||= !isQueryError(error);
+    throw error;
+  } finally {
+    session.release(isBroken);
+  }
+}
+
+/** A statement Postgres refused (the connection is fine) rather than a connection that broke. */
+function isQueryError(error: unknown): boolean {
+  return typeof error === "object" && error !== null && "severity" in error && "code" in error;
+}
+
+/**
+ * Records the start of a run. Runs of the same pair still marked RUNNING belong to a worker that
+ * died: this session holds the lock, so no live process can be running them.
+ */
+export async function startPullRun(session: PullSession, request: PullRequest, window: { oldest: Date; latest: Date } | null): Promise<{ runId: string; abandoned: number }> {
+  const abandoned = await session.query(
+    `UPDATE pull_runs SET outcome = 'ABANDONED', finished_at = now(),
+       error = 'The worker running this pull stopped before it finished; the next run continued from its last stored page.'
+     WHERE source_id = $1 AND log_type = $2 AND outcome = 'RUNNING'`,
+    [request.sourceId, request.logType],
+  );
+  const { rows } = await session.query<{ id: string }>(
+    `INSERT INTO pull_runs (id, source_id, log_type, trigger, job_id, attempt, worker_id, window_oldest, window_latest)
+     VALUES ('run_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3::"PullTrigger", $4, $5, $6, $7, $8)
+     RETURNING id`,
+    [request.sourceId, request.logType, request.trigger, request.jobId ?? null, request.attempt ?? 1, request.workerId ?? null, window?.oldest ?? null, window?.latest ?? null],
+  );
+  return { runId: rows[0]!.id, abandoned: abandoned.rowCount ?? 0 };
+}
+
+/** One normalized event ready to store. `json` is the event already serialized (checked storable). */
+export type StorableEvent = { dedupeKey: string; eventTime: Date; json: string };
+
+export type PageCommit = {
+  runId: string;
+  source: { id: string; label: string };
+  logType: string;
+  /** How many records Slack sent on this page, valid or not. */
+  fetched: number;
+  events: StorableEvent[];
+  failures: ClassificationFailureInput[];
+  /** The checkpoint after this page: written in the same transaction as the page's events. */
+  checkpoint: unknown;
+  /** Set on the last page of a run: the run ends with this outcome in the same transaction. */
+  finish?: { outcome: Extract<PullOutcome, "SUCCEEDED" | "INCOMPLETE">; errorCode?: string; error?: string };
+};
+
+/**
+ * Stores one page atomically: its events (duplicates skipped by the unique key), its quarantined
+ * records, the checkpoint that covers them, the run's counters and the source's health. A crash
+ * before COMMIT loses the whole page and nothing else; the checkpoint then still points before it,
+ * so the next run fetches it again. Exactly once, without trusting any process to finish.
+ */
+export async function commitPage(session: PullSession, page: PageCommit): Promise<{ stored: number; duplicates: number }> {
+  await session.query("BEGIN");
+  try {
+    let stored = 0;
+    let newest: Date | null = null;
+    if (page.events.length > 0) {
+      // One JSON document for the page, unpacked in SQL: a single round trip and a single parse,
+      // where a parameter per column would make pg escape every event into an array literal.
+      const document = `[${page.events.map((event) => `{"k":${JSON.stringify(event.dedupeKey)},"t":"${event.eventTime.toISOString()}","e":${event.json}}`).join(",")}]`;
+      const { rows } = await session.query<{ stored: number; newest: Date | null }>(
+        `WITH input AS (
+           SELECT x->>'k' AS dedupe_key, (x->>'t')::timestamptz AS event_time, x->'e' AS event
+           FROM jsonb_array_elements($1::jsonb) AS x
+         ), inserted AS (
+           INSERT INTO events (p_source_id, p_source_label, p_log_type, p_row_id, p_event_time, p_parse_time,
+                               p_any_ip_addresses, p_any_emails, p_any_usernames, dedupe_key, event, pull_run_id)
+           SELECT $2, $3, $4, event->>'p_row_id', event_time, (event->>'p_parse_time')::timestamptz,
+                  ARRAY(SELECT jsonb_array_elements_text(event->'p_any_ip_addresses')),
+                  ARRAY(SELECT jsonb_array_elements_text(event->'p_any_emails')),
+                  ARRAY(SELECT jsonb_array_elements_text(event->'p_any_usernames')),
+                  dedupe_key, event, $5
+           FROM input
+           ON CONFLICT (p_source_id, p_log_type, dedupe_key) DO NOTHING
+           RETURNING p_event_time
+         )
+         SELECT count(*)::int AS stored, max(p_event_time) AS newest FROM inserted`,
+        [document, page.source.id, page.source.label, page.logType, page.runId],
+      );
+      stored = rows[0]?.stored ?? 0;
+      newest = rows[0]?.newest ?? null;
+    }
+    if (page.failures.length > 0) {
+      await session.query(
+        `INSERT INTO classification_failures (id, source_id, log_type, pull_run_id, field, reason, payload)
+         SELECT 'cf_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, f.field, f.reason, f.payload
+         FROM unnest($4::text[], $5::text[], $6::text[]) AS f(field, reason, payload)`,
+        [page.source.id, page.logType, page.runId, page.failures.map((f) => f.field), page.failures.map((f) => f.reason), page.failures.map((f) => f.payload)],
+      );
+    }
+    await session.query(
+      `INSERT INTO checkpoints (source_id, log_type, state, updated_at) VALUES ($1, $2, $3::jsonb, now())
+       ON CONFLICT (source_id, log_type) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+      [page.source.id, page.logType, JSON.stringify(page.checkpoint)],
+    );
+    const duplicates = page.events.length - stored;
+    await session.query(
+      `UPDATE pull_runs SET pages = pages + 1, fetched = fetched + $2, stored = stored + $3, duplicates = duplicates + $4,
+         failures = failures + $5,
+         outcome = COALESCE($6::"PullOutcome", outcome),
+         finished_at = CASE WHEN $6::text IS NULL THEN finished_at ELSE now() END,
+         error_code = COALESCE($7, error_code), error = COALESCE($8, error)
+       WHERE id = $1`,
+      [page.runId, page.fetched, stored, duplicates, page.failures.length, page.finish?.outcome ?? null, page.finish?.errorCode ?? null, page.finish?.error ?? null],
+    );
+    await session.query(
+      `UPDATE sources SET
+         last_event_received_at = CASE WHEN $2 > 0 THEN now() ELSE last_event_received_at END,
+         last_event_time = GREATEST(last_event_time, $3::timestamptz),
+         last_successful_pull_at = CASE WHEN $4 THEN now() ELSE last_successful_pull_at END
+       WHERE id = $1`,
+      [page.source.id, stored, newest, page.finish?.outcome === "SUCCEEDED"],
+    );
+    await session.query("COMMIT");
+    return { stored, duplicates };
+  } catch (error) {
+    await session.query("ROLLBACK").catch(() => {});
+    throw error;
+  }
+}
+
+/** Ends a run that stopped without committing a final page: a failure, or a stop between pages. */
+export async function finishPullRun(session: PullSession, runId: string, end: { outcome: Exclude<PullOutcome, "RUNNING">; errorCode?: string | null; error?: string | null }) {
+  await session.query(`UPDATE pull_runs SET outcome = $2::"PullOutcome", finished_at = now(), error_code = $3, error = $4 WHERE id = $1 AND outcome = 'RUNNING'`, [
+    runId,
+    end.outcome,
+    end.errorCode ?? null,
+    end.error ?? null,
+  ]);
+}

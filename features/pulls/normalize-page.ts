@@ -1,0 +1,59 @@
+import type { LogSchema } from "@/features/events/log-schema";
+import { normalizeRecord } from "@/features/events/normalize";
+import type { StorableEvent } from "@/features/pulls/mutations";
+import type { ClassificationFailureInput } from "@/features/pulls/schema";
+
+/** A quarantined record is kept whole up to this size; a hostile multi-megabyte record is cut, and says so. */
+const MAX_FAILURE_PAYLOAD_CHARS = 1_000_000;
+
+/**
+ * An escaped NUL or lone surrogate in serialized JSON (JSON.stringify writes valid pairs as plain
+ * characters, so any \ud800–\udfff escape is a lone half). Postgres's jsonb refuses both, and one
+ * such event would fail the whole page's insert; it is quarantined instead. The lookbehind skips
+ * an escaped backslash followed by the letters "u0000", which is ordinary text.
+ */
+const UNSTORABLE_IN_JSONB = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
+
+function failure(raw: unknown, field: string | null, reason: string): ClassificationFailureInput {
+  let payload = JSON.stringify(raw) ?? "null";
+  if (payload.length > MAX_FAILURE_PAYLOAD_CHARS) {
+    payload = payload.slice(0, MAX_FAILURE_PAYLOAD_CHARS);
+    reason = `${reason} (record of ${payload.length.toLocaleString("en")}+ characters kept truncated)`;
+  }
+  return { field, reason, payload };
+}
+
+export type PreparedPage = { events: StorableEvent[]; failures: ClassificationFailureInput[] };
+
+/**
+ * Normalizes a page of raw Slack records against their log type's schema. Records that do not fit
+ * are set aside with the reason; they never stop the page. `dedupeKeyOf` names the record for
+ * exactly-once storage (the audit event's `id`; issue 7's pullers bring their own).
+ */
+export function preparePage(
+  schema: LogSchema,
+  records: readonly unknown[],
+  context: { source: { id: string; label: string }; parseTime: Date; dedupeKeyOf: (event: Record<string, unknown>) => string | null },
+): PreparedPage {
+  const events: StorableEvent[] = [];
+  const failures: ClassificationFailureInput[] = [];
+  for (const raw of records) {
+    const result = normalizeRecord(schema, raw, { parseTime: context.parseTime, source: context.source });
+    if (!result.ok) {
+      failures.push(failure(raw, result.field, result.reason));
+      continue;
+    }
+    const dedupeKey = context.dedupeKeyOf(result.event);
+    if (!dedupeKey) {
+      failures.push(failure(raw, null, "record has no identity to store it exactly once"));
+      continue;
+    }
+    const json = JSON.stringify(result.event);
+    if (UNSTORABLE_IN_JSONB.test(json)) {
+      failures.push(failure(raw, null, "contains a NUL character or a broken surrogate pair, which cannot be stored as JSON"));
+      continue;
+    }
+    events.push({ dedupeKey, eventTime: result.eventTime, json });
+  }
+  return { events, failures };
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+// What the pull engine keeps between runs and reports about each run. Isomorphic: the worker, the
+// CLI and (later) the dashboard read the same definitions.
+
+/**
+ * Slack indexes audit events a little after they happen, so an event can appear in a window that
+ * was already read. Each new window reaches this far below the last one's end; what comes back
+ * twice is dropped by the (source, log type, id) key.
+ */
+export const AUDIT_OVERLAP_SECONDS = 60;
+
+const unixSeconds = z.number().int().min(0);
+
+/**
+ * Audit logs: the end of the last fully read window (`watermark`), and the window being read now.
+ * `resumeLatest` is the oldest second a committed page reached: everything newer in the window is
+ * stored, so a run that stopped (killed, rate limited) continues at [oldest, resumeLatest] with a
+ * fresh query. No cursor is kept: Slack's cursors expire and forget `oldest` (reference §7).
+ */
+export const auditCheckpointSchema = z.object({
+  watermark: unixSeconds.nullable(),
+  window: z.object({ oldest: unixSeconds, latest: unixSeconds, resumeLatest: unixSeconds }).nullable(),
+});
+export type AuditCheckpoint = z.infer<typeof auditCheckpointSchema>;
+export const EMPTY_AUDIT_CHECKPOINT: AuditCheckpoint = { watermark: null, window: null };
+
+export const PULL_TRIGGERS = ["SCHEDULED", "MANUAL"] as const;
+export type PullTrigger = (typeof PULL_TRIGGERS)[number];
+
+export const PULL_OUTCOMES = ["RUNNING", "SUCCEEDED", "INCOMPLETE", "FAILED", "ABANDONED"] as const;
+export type PullOutcome = (typeof PULL_OUTCOMES)[number];
+
+/** Who asked for a pull and which attempt it is, as recorded on its PullRun. */
+export type PullRequest = {
+  sourceId: string;
+  logType: string;
+  trigger: PullTrigger;
+  jobId?: string;
+  attempt?: number;
+  workerId?: string;
+};
+
+export type PullRunSummary = {
+  id: string;
+  sourceId: string;
+  logType: string;
+  trigger: PullTrigger;
+  attempt: number;
+  startedAt: string;
+  finishedAt: string | null;
+  windowOldest: string | null;
+  windowLatest: string | null;
+  pages: number;
+  fetched: number;
+  stored: number;
+  duplicates: number;
+  failures: number;
+  outcome: PullOutcome;
+  errorCode: string | null;
+  error: string | null;
+};
+
+/** Why a requested pull did not run at all (no PullRun is recorded for these). */
+export type PullSkip = "source_not_found" | "source_not_active" | "log_type_not_enabled" | "log_type_not_supported" | "busy";
+
+export const PULL_SKIP_MESSAGES: Record<PullSkip, string> = {
+  source_not_found: "no source has this ID",
+  source_not_active: "the source is not active (finish its setup, or resume it)",
+  log_type_not_enabled: "the source does not pull this log type",
+  log_type_not_supported: "this log type cannot be pulled yet",
+  busy: "another worker is pulling this log type of this source right now",
+};
+
+/** A record that could not be stored, kept whole with the reason. */
+export type ClassificationFailureInput = { field: string | null; reason: string; payload: string };
