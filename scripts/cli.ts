@@ -1,17 +1,31 @@
+import { once } from "node:events";
+import { readFile } from "node:fs/promises";
 import { userInfo } from "node:os";
 import { parseArgs } from "node:util";
+import { pino } from "pino";
 import { z } from "zod";
 import { recordAudit } from "@/features/audit/mutations";
 import { CLI_ACTOR, type AuditContext } from "@/features/audit/schema";
 import { emailSchema } from "@/features/auth/schema";
+import { streamEvents } from "@/features/events/data";
+import { getLogSchema, listLogSchemaNames } from "@/features/events/log-schema";
+import { normalizeRecord } from "@/features/events/normalize";
+import { parseRawRecords } from "@/features/events/records";
+import { runPull } from "@/features/pulls/jobs";
+import { PULL_SKIP_MESSAGES } from "@/features/pulls/schema";
 import { countSecretsByKey } from "@/features/secrets/data";
 import { rotateSecrets } from "@/features/secrets/mutations";
+import { findSource } from "@/features/sources/data";
+import { createGrantedSource } from "@/features/sources/mutations";
+import { ALARM_DEFAULT_MINUTES, backfillMinutesSchema, clientIdSchema, clientSecretSchema, LOG_TYPES, recipientsSchema, sourceConfigSchema } from "@/features/sources/schema";
 import { isEmailTaken } from "@/features/users/data";
 import { createUserWithPassword, setPasswordByEmail } from "@/features/users/mutations";
 import { newPasswordSchema, roleSchema, userNameSchema } from "@/features/users/schema";
+import { inspectUserToken } from "@/features/wizard/slack-grant";
 import { disconnectDatabase } from "@/lib/db";
 import { ConfigError, getEnv, loadEnvFiles } from "@/lib/env";
 import { hashPassword } from "@/lib/password";
+import { closeProducerQueues, schedulePullsNow } from "@/lib/queue/producer";
 import { readPassword } from "@/scripts/lib/prompt";
 
 const USAGE = `Usage: npx tributary <command> [options]
@@ -27,6 +41,21 @@ Commands:
   keys rotate [--batch-size <n>]
       Re-encrypts every stored secret under the current key (the first in ENCRYPTION_KEYS).
       Safe to interrupt and run again. Remove an old key only after this reports nothing left.
+  parse --log-type <type> [FILE]
+      Normalizes raw Slack records (a JSON array, NDJSON, or a Slack API response body) from FILE
+      or standard input and prints the events as NDJSON. Records that do not fit the log type's
+      schema are reported on standard error with the reason; the exit code is then 1.
+  sources add-slack --name <name> --plan <enterprise-grid|paid> --log-types <type,...>
+                    --client-id <id> --client-secret-stdin --token-stdin
+                    [--backfill-hours <n>] [--alarm-recipients <email,...>]
+      Creates a source that is already granted and active, for automation: the client secret and a
+      user token (xoxp-) are read from standard input, one per line, in that order, and the token
+      is checked with Slack's auth.test. Prints the new source's ID.
+  pull --source <id> [--log-type <type>] --once
+      Runs one pull of each (or the given) log type of a source now, in the foreground, and prints
+      each run's record as JSON. Exit code 1 if a run did not succeed.
+  events export --source <id> [--log-type <type>] [--from <ISO time>] [--to <ISO time>]
+      Streams the source's stored events as NDJSON, oldest first (--from inclusive, --to exclusive).
   help
       Shows this text.
 `;
@@ -131,6 +160,150 @@ async function keysRotate(args: string[], out: (line: string) => void): Promise<
   return 0;
 }
 
+/** Writes one line to standard output, waiting when the reader is slower than we are (exports can be huge). */
+async function writeLine(line: string) {
+  if (!process.stdout.write(`${line}\n`)) await once(process.stdout, "drain");
+}
+
+async function readStandardInput(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function parseLogType(value: string | undefined, option = "--log-type"): string {
+  if (!value) throw new UsageError(`${option} is required`);
+  if (!getLogSchema(value)) throw new UsageError(`${option}: unknown log type "${value}" (known: ${listLogSchemaNames().join(", ")})`);
+  return value;
+}
+
+async function parseRecords(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: { "log-type": { type: "string" } }, allowPositionals: true, strict: true });
+  const schema = getLogSchema(parseLogType(values["log-type"]))!;
+  if (positionals.length > 1) throw new UsageError("parse reads one FILE (or standard input)");
+  const file = positionals[0];
+  let text: string;
+  try {
+    text = file && file !== "-" ? await readFile(file, "utf8") : await readStandardInput();
+  } catch (error) {
+    console.error(`tributary: cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    return 1;
+  }
+  const input = parseRawRecords(text);
+  if (!input.ok) {
+    console.error(`tributary: ${input.reason}`);
+    return 1;
+  }
+  const parseTime = new Date();
+  let failed = 0;
+  for (const [index, raw] of input.records.entries()) {
+    const result = normalizeRecord(schema, raw, { parseTime });
+    if (result.ok) {
+      await writeLine(JSON.stringify(result.event));
+    } else {
+      failed += 1;
+      console.error(`record ${index + 1}: ${result.reason}`);
+    }
+  }
+  if (failed) console.error(`${failed} of ${input.records.length} record${input.records.length === 1 ? "" : "s"} did not match ${schema.name}`);
+  return failed ? 1 : 0;
+}
+
+const PLAN_ARGUMENTS: Record<string, string> = { "enterprise-grid": "ENTERPRISE_GRID", paid: "PAID" };
+
+async function sourcesAddSlack(args: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      name: { type: "string" },
+      plan: { type: "string" },
+      "log-types": { type: "string" },
+      "client-id": { type: "string" },
+      "client-secret-stdin": { type: "boolean" },
+      "token-stdin": { type: "boolean" },
+      "backfill-hours": { type: "string" },
+      "alarm-recipients": { type: "string" },
+    },
+    strict: true,
+  });
+  for (const option of ["name", "plan", "log-types", "client-id"] as const) if (!values[option]) throw new UsageError(`sources add-slack needs --${option}`);
+  // Secrets on the command line end up in shell history and in every process listing.
+  if (!values["client-secret-stdin"] || !values["token-stdin"]) throw new UsageError("sources add-slack reads the client secret and the token from standard input: pass --client-secret-stdin --token-stdin");
+  const plan = PLAN_ARGUMENTS[values.plan!];
+  if (!plan) throw new UsageError("--plan: must be enterprise-grid or paid");
+  const logTypes = values["log-types"]!.split(",").map((type) => type.trim()).filter(Boolean);
+  for (const type of logTypes) if (!(LOG_TYPES as readonly string[]).includes(type)) throw new UsageError(`--log-types: unknown log type "${type}" (known: ${LOG_TYPES.join(", ")})`);
+  const config = parse(sourceConfigSchema, { name: values.name, plan, logTypes }, "--name/--plan/--log-types");
+  const clientId = parse(clientIdSchema, values["client-id"], "--client-id");
+  const backfillMinutes = parse(backfillMinutesSchema, values["backfill-hours"] === undefined ? 24 * 60 : Number(values["backfill-hours"]) * 60, "--backfill-hours", "must be a number of hours from 0 to 720");
+  const recipients = parse(recipientsSchema, values["alarm-recipients"] ?? "", "--alarm-recipients");
+
+  const [secretLine = "", tokenLine = ""] = (await readStandardInput()).split(/\r?\n/);
+  const clientSecret = parse(clientSecretSchema, secretLine, "client secret (line 1 of standard input)");
+  if (!clientSecret) throw new UsageError("client secret (line 1 of standard input) is empty");
+  const token = tokenLine.trim();
+  if (!token) throw new UsageError("token (line 2 of standard input) is empty");
+
+  const inspection = await inspectUserToken(token, config.logTypes);
+  if (!inspection.ok) {
+    console.error(`tributary: the token was not accepted: ${inspection.reason}`);
+    return 1;
+  }
+  const created = await createGrantedSource(
+    { config, clientId, clientSecret, backfillMinutes, alarm: { isEnabled: recipients.length > 0, thresholdMinutes: ALARM_DEFAULT_MINUTES, recipients }, grant: inspection.grant },
+    cliAudit(),
+  );
+  if (!created.ok) {
+    console.error(`tributary: ${created.reason === "name_taken" ? `a source named "${config.name}" already exists` : created.reason}`);
+    return 1;
+  }
+  out(created.sourceId);
+  const isScheduled = await schedulePullsNow(config.logTypes.map((logType) => ({ sourceId: created.sourceId, logType })), created.sourceId);
+  if (!isScheduled) console.error("tributary: Redis did not answer; a running worker schedules the new source's pulls within 5 minutes");
+  return 0;
+}
+
+async function pullOnce(args: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({ args, options: { source: { type: "string" }, "log-type": { type: "string" }, once: { type: "boolean" } }, strict: true });
+  if (!values.once) throw new UsageError("pull runs in the foreground only with --once (the worker pulls on a schedule)");
+  if (!values.source) throw new UsageError("pull needs --source");
+  const source = await findSource(values.source);
+  if (!source) {
+    console.error(`tributary: no source has the ID ${values.source}`);
+    return 1;
+  }
+  const logTypes = values["log-type"] ? [parseLogType(values["log-type"])] : source.logTypes;
+  const logger = pino({ level: process.env.LOG_LEVEL === "debug" ? "debug" : "warn" }, pino.destination(2));
+  let exitCode = 0;
+  for (const logType of logTypes) {
+    const result = await runPull({ sourceId: source.id, logType, trigger: "MANUAL" }, logger);
+    if (result.status === "skipped") {
+      console.error(`tributary: ${logType} not pulled: ${PULL_SKIP_MESSAGES[result.reason]}`);
+      exitCode = 1;
+      continue;
+    }
+    out(JSON.stringify(result.run, null, 2));
+    if (result.run.outcome !== "SUCCEEDED") exitCode = 1;
+  }
+  return exitCode;
+}
+
+const isoTimeSchema = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
+
+async function eventsExport(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { source: { type: "string" }, "log-type": { type: "string" }, from: { type: "string" }, to: { type: "string" } }, strict: true });
+  if (!values.source) throw new UsageError("events export needs --source");
+  const logType = values["log-type"] === undefined ? undefined : parseLogType(values["log-type"]);
+  const from = values.from === undefined ? undefined : parse(isoTimeSchema, values.from, "--from", "must be an ISO-8601 time such as 2026-11-25T00:00:00Z");
+  const to = values.to === undefined ? undefined : parse(isoTimeSchema, values.to, "--to", "must be an ISO-8601 time such as 2026-11-25T00:00:00Z");
+  if (!(await findSource(values.source))) {
+    console.error(`tributary: no source has the ID ${values.source}`);
+    return 1;
+  }
+  for await (const line of streamEvents({ sourceId: values.source, ...(logType ? { logType } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) })) await writeLine(line);
+  return 0;
+}
+
 /** Runs one command; returns the exit code. Never prints a password, secret or key. */
 export async function main(argv: string[], root = process.cwd(), out: (line: string) => void = (line) => console.log(line)): Promise<number> {
   const [noun, verb, ...rest] = argv;
@@ -150,6 +323,19 @@ export async function main(argv: string[], root = process.cwd(), out: (line: str
         return await keysStatus(out);
       case "keys rotate":
         return await keysRotate(rest, out);
+      case "sources add-slack":
+        return await sourcesAddSlack(rest, out);
+      case "events export":
+        return await eventsExport(rest);
+      default:
+        break;
+    }
+    // One-word commands take their options right after the noun.
+    switch (noun) {
+      case "parse":
+        return await parseRecords(argv.slice(1));
+      case "pull":
+        return await pullOnce(argv.slice(1), out);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -165,6 +351,7 @@ export async function main(argv: string[], root = process.cwd(), out: (line: str
     console.error(`tributary: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
+    await closeProducerQueues();
     await disconnectDatabase();
   }
 }

@@ -1,7 +1,7 @@
 import type { AuditContext } from "@/features/audit/schema";
 import { readSecret } from "@/features/secrets/data";
 import { findSource, isAppGrantedToAnotherSource, type SourceDetails } from "@/features/sources/data";
-import { discardDraftSource, recordGrant, recordGrantFailure, type SourceChangeResult } from "@/features/sources/mutations";
+import { discardDraftSource, recordGrant, recordGrantFailure, type SlackGrant, type SourceChangeResult } from "@/features/sources/mutations";
 import { installTargetOf, requiredUserScopes, SOURCE_SECRET, sourceSecretAddress, type LogType } from "@/features/sources/schema";
 import { claimGrantState } from "@/features/wizard/mutations";
 import { callbackQuerySchema, SLACK_CALLBACK_PATH, type GrantFailure } from "@/features/wizard/schema";
@@ -205,4 +205,42 @@ export async function discardDraft(sourceId: string, audit: AuditContext): Promi
   if (!result.ok) return result;
   const isShared = await isAppGrantedToAnotherSource(result.grantedClientId, sourceId);
   return { ok: true, isTokenRevoked: token !== null && !isShared ? await revokeToken(token) : false };
+}
+
+export type TokenInspection = { ok: true; grant: Omit<SlackGrant, "validatedLogTypes" | "clientId"> } | { ok: false; reason: string };
+
+/**
+ * Checks a user token obtained outside the wizard (`tributary sources add-slack`) with auth.test:
+ * that Slack accepts it, does not rotate it, and that it is installed where these log types need
+ * it. auth.test does not list scopes; a missing one shows on the first pull as `missing_scope`.
+ */
+export async function inspectUserToken(token: string, logTypes: readonly LogType[]): Promise<TokenInspection> {
+  if (token.startsWith("xoxe.")) return { ok: false, reason: "this is a rotating token, which expires after 12 hours; turn token rotation off for the app and install it again" };
+  if (!token.startsWith("xoxp-")) return { ok: false, reason: "expected a user token (xoxp-…): Slack's log APIs refuse bot and app tokens" };
+  const check = await callSlackMethod(getEnv().SLACK_API_URL, "auth.test", { auth: { kind: "bearer", token }, schema: authTestSchema });
+  if (!check.ok) {
+    if (check.kind === "slack_error") return { ok: false, reason: `Slack refused the token (${check.error})` };
+    if (check.kind === "ratelimited") return { ok: false, reason: `Slack is rate limiting auth.test; try again in ${check.retryAfterSeconds} s` };
+    return { ok: false, reason: `Slack did not answer (${check.detail})` };
+  }
+  const identity = check.data;
+  const isEnterpriseInstall = identity.is_enterprise_install === true;
+  const wantsOrganization = installTargetOf([...logTypes]) === "organization";
+  if (wantsOrganization && !isEnterpriseInstall) return { ok: false, reason: "audit logs need the app installed on the Enterprise organization, and this token is from a workspace install" };
+  if (!wantsOrganization && isEnterpriseInstall) return { ok: false, reason: "access and integration logs need the app installed on one workspace, and this token is from an organization install" };
+  return {
+    ok: true,
+    grant: {
+      accessToken: token,
+      scopes: [],
+      teamId: isEnterpriseInstall ? null : identity.team_id,
+      teamName: isEnterpriseInstall ? null : (identity.team ?? null),
+      enterpriseId: isEnterpriseInstall ? identity.team_id : (identity.enterprise_id ?? null),
+      enterpriseName: isEnterpriseInstall ? (identity.team ?? null) : null,
+      isEnterpriseInstall,
+      slackUrl: identity.url ?? null,
+      installerUserId: identity.user_id,
+      installerName: identity.user ?? null,
+    },
+  };
 }

@@ -47,3 +47,13 @@ async function withQueueDeadline(work: () => Promise<unknown>): Promise<boolean>
 export async function schedulePullsNow(targets: PullPayload[], activationId: string): Promise<boolean> {
   return withQueueDeadline(() => schedulePulls(getProducerQueue("pulls"), targets, getEnv().PULL_INTERVAL_SECONDS * 1000, activationId));
 }
+
+/** Closes the producer's queues and connection: a command-line process would otherwise never exit. */
+export async function closeProducerQueues() {
+  const queues = globalForQueues.producerQueues;
+  const redis = globalForQueues.producerRedis;
+  globalForQueues.producerQueues = undefined;
+  globalForQueues.producerRedis = undefined;
+  await Promise.all([...(queues?.values() ?? [])].map((queue) => queue.close().catch(() => {})));
+  if (redis) await redis.quit().catch(() => redis.disconnect());
+}
