@@ -85,7 +85,10 @@ test("Enterprise Grid: audit logs from Create New to an active source with its p
 
   const queue = await pullQueueState(sourceId);
   expect(queue.schedulers).toEqual([{ key: `pull:${sourceId}:Slack.AuditLogs`, every: 60_000 }]);
-  expect(queue.jobs.map((job) => job.data)).toContainEqual({ sourceId, logType: "Slack.AuditLogs" });
+  // The first pull runs at once rather than a minute later, and stores the org's last day of audit events.
+  const storedByPulls = async () => (await testDatabase().pullRun.aggregate({ where: { sourceId, outcome: "SUCCEEDED" }, _sum: { stored: true } }))._sum.stored ?? 0;
+  await expect.poll(storedByPulls, { timeout: 30_000 }).toBeGreaterThan(100);
+  expect(await testDatabase().event.count({ where: { sourceId } })).toBe(await storedByPulls());
 
   // Every step is in the audit trail, none with a secret.
   const entries = await testDatabase().auditTrail.findMany({ where: { targetId: sourceId }, orderBy: { at: "asc" }, select: { action: true, details: true } });

@@ -1,9 +1,11 @@
+import { Queue } from "bullmq";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@/emulator/server";
 import { runPull, type PullOptions } from "@/features/pulls/jobs";
 import { withPullLock } from "@/features/pulls/mutations";
 import { db } from "@/lib/db";
+import { createRedisConnection } from "@/lib/queue/connection";
 import { freePort, startCommand, uniqueSuffix, waitUntil } from "@/scripts/lib/test-helpers";
 import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
 import { auditGroundTruth, createAuditSource, emulatorControl } from "@/scripts/lib/test-sources";
@@ -175,5 +177,42 @@ describe("audit-log pulls", () => {
     const truth = await auditGroundTruth(slack);
     expect(truth).toHaveLength(count);
     expect(await storedIds(sourceId)).toEqual(truth.map((event) => event.id).sort());
+  });
+
+  it("brings the schedules back at the next boot after Redis lost everything", async () => {
+    clock = Math.floor(Date.now() / 1000);
+    await generateAuditAt(clock - 60, 4);
+    const { sourceId } = await createAuditSource(slack, { backfillMinutes: 10 });
+    const prefix = `tributary-test-${uniqueSuffix()}`;
+    const environment = { QUEUE_PREFIX: prefix, DATABASE_URL: database.url, SLACK_API_URL: slack.slackApiUrl, SLACK_AUDIT_API_URL: slack.slackAuditApiUrl, PULL_INTERVAL_SECONDS: "10" };
+    const redis = createRedisConnection(process.env.REDIS_URL!);
+    const queue = new Queue("pulls", { connection: redis, prefix });
+    const schedulerKeys = async () => (await queue.getJobSchedulers(0, -1)).map((scheduler) => scheduler.key);
+    const startWorker = async () => startCommand(["tsx", "worker/index.ts"], { ...environment, WORKER_HEALTH_PORT: String(await freePort()) });
+    let worker = await startWorker();
+    try {
+      await waitUntil(() => db.pullRun.findFirst({ where: { sourceId, outcome: "SUCCEEDED" } }));
+      expect(await schedulerKeys()).toEqual([`pull:${sourceId}:${AUDIT}`]);
+
+      // A Redis restart without persistence: every key of this installation is gone.
+      const keys = await redis.keys(`${prefix}:*`);
+      expect(keys.length).toBeGreaterThan(0);
+      await redis.del(...keys);
+      expect(await schedulerKeys()).toEqual([]);
+      worker.child.kill("SIGTERM");
+      expect((await worker.finished).code).toBe(0);
+
+      const runsBefore = await db.pullRun.count({ where: { sourceId } });
+      worker = await startWorker();
+      await waitUntil(async () => (await schedulerKeys()).includes(`pull:${sourceId}:${AUDIT}`));
+      await waitUntil(async () => (await db.pullRun.count({ where: { sourceId, outcome: "SUCCEEDED" } })) > runsBefore, 45_000);
+      expect(await storedIds(sourceId)).toEqual((await auditGroundTruth(slack)).map((event) => event.id).sort());
+    } finally {
+      worker.child.kill("SIGKILL");
+      await worker.finished;
+      await queue.obliterate({ force: true });
+      await queue.close();
+      redis.disconnect();
+    }
   });
 });
