@@ -89,6 +89,11 @@ test("Enterprise Grid: audit logs from Create New to an active source with its p
   const storedByPulls = async () => (await testDatabase().pullRun.aggregate({ where: { sourceId, outcome: "SUCCEEDED" }, _sum: { stored: true } }))._sum.stored ?? 0;
   await expect.poll(storedByPulls, { timeout: 30_000 }).toBeGreaterThan(100);
   expect(await testDatabase().event.count({ where: { sourceId } })).toBe(await storedByPulls());
+  await page.reload();
+  const pulls = page.locator("section").filter({ has: page.getByRole("heading", { name: "Pulls" }) });
+  await expect(pulls.getByText("Succeeded")).toBeVisible();
+  await expect(pulls.getByText("Last event received")).toBeVisible();
+  await expect(pulls.getByText("24 hours")).toBeVisible();
 
   // Every step is in the audit trail, none with a secret.
   const entries = await testDatabase().auditTrail.findMany({ where: { targetId: sourceId }, orderBy: { at: "asc" }, select: { action: true, details: true } });
@@ -117,6 +122,11 @@ test("Pro or Business+: access and integration logs by keyboard, custom alarm, t
   await page.keyboard.press("Space");
   await page.keyboard.press("Tab");
   await page.keyboard.press("Tab");
+  const backfill = page.getByLabel("First pull reaches back");
+  await expect(backfill).toBeFocused();
+  await expect(backfill).toHaveValue("1440");
+  await backfill.selectOption({ label: "7 days" });
+  await page.keyboard.press("Tab");
   await expect(page.getByRole("button", { name: "Continue Setup" })).toBeFocused();
   await page.keyboard.press("Enter");
   await wizard.expectStep("Set credentials");
@@ -143,6 +153,7 @@ test("Pro or Business+: access and integration logs by keyboard, custom alarm, t
   await page.getByRole("button", { name: "Finish Setup" }).click();
   await expect(page.getByText("On: no events for 30 minutes")).toBeVisible();
   await expect(page.getByText("soc@example.com, oncall@example.com")).toBeVisible();
+  await expect(page.getByText("7 days")).toBeVisible();
   const sourceId = sourceIdOf(page);
   expect((await pullQueueState(sourceId)).schedulers.map((scheduler) => scheduler.key).sort()).toEqual([`pull:${sourceId}:Slack.AccessLogs`, `pull:${sourceId}:Slack.IntegrationLogs`]);
 

@@ -17,7 +17,7 @@ import { countSecretsByKey } from "@/features/secrets/data";
 import { rotateSecrets } from "@/features/secrets/mutations";
 import { findSource } from "@/features/sources/data";
 import { createGrantedSource } from "@/features/sources/mutations";
-import { ALARM_DEFAULT_MINUTES, backfillMinutesSchema, clientIdSchema, clientSecretSchema, LOG_TYPES, recipientsSchema, sourceConfigSchema } from "@/features/sources/schema";
+import { ALARM_DEFAULT_MINUTES, BACKFILL_DEFAULT_MINUTES, backfillMinutesSchema, clientIdSchema, clientSecretSchema, LOG_TYPES, recipientsSchema, sourceConfigSchema } from "@/features/sources/schema";
 import { isEmailTaken } from "@/features/users/data";
 import { createUserWithPassword, setPasswordByEmail } from "@/features/users/mutations";
 import { newPasswordSchema, roleSchema, userNameSchema } from "@/features/users/schema";
@@ -233,9 +233,9 @@ async function sourcesAddSlack(args: string[], out: (line: string) => void): Pro
   if (!plan) throw new UsageError("--plan: must be enterprise-grid or paid");
   const logTypes = values["log-types"]!.split(",").map((type) => type.trim()).filter(Boolean);
   for (const type of logTypes) if (!(LOG_TYPES as readonly string[]).includes(type)) throw new UsageError(`--log-types: unknown log type "${type}" (known: ${LOG_TYPES.join(", ")})`);
-  const config = parse(sourceConfigSchema, { name: values.name, plan, logTypes }, "--name/--plan/--log-types");
+  const backfillMinutes = parse(backfillMinutesSchema, values["backfill-hours"] === undefined ? BACKFILL_DEFAULT_MINUTES : Number(values["backfill-hours"]) * 60, "--backfill-hours", "must be a whole number of hours from 0 to 720");
+  const config = parse(sourceConfigSchema, { name: values.name, plan, logTypes, backfillMinutes }, "--name/--plan/--log-types");
   const clientId = parse(clientIdSchema, values["client-id"], "--client-id");
-  const backfillMinutes = parse(backfillMinutesSchema, values["backfill-hours"] === undefined ? 24 * 60 : Number(values["backfill-hours"]) * 60, "--backfill-hours", "must be a number of hours from 0 to 720");
   const recipients = parse(recipientsSchema, values["alarm-recipients"] ?? "", "--alarm-recipients");
 
   const [secretLine = "", tokenLine = ""] = (await readStandardInput()).split(/\r?\n/);
@@ -250,7 +250,7 @@ async function sourcesAddSlack(args: string[], out: (line: string) => void): Pro
     return 1;
   }
   const created = await createGrantedSource(
-    { config, clientId, clientSecret, backfillMinutes, alarm: { isEnabled: recipients.length > 0, thresholdMinutes: ALARM_DEFAULT_MINUTES, recipients }, grant: inspection.grant },
+    { config, clientId, clientSecret, alarm: { isEnabled: recipients.length > 0, thresholdMinutes: ALARM_DEFAULT_MINUTES, recipients }, grant: inspection.grant },
     cliAudit(),
   );
   if (!created.ok) {

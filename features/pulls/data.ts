@@ -46,3 +46,17 @@ export async function findPullRun(runId: string): Promise<PullRunSummary | null>
     error: run.error,
   };
 }
+
+/** The latest run of each log type of a source, for its page; `null` where none ran yet. */
+export async function listLatestPullRuns<T extends string>(sourceId: string, logTypes: readonly T[]) {
+  return Promise.all(
+    logTypes.map(async (logType) => ({
+      logType,
+      run: await db.pullRun.findFirst({
+        where: { sourceId, logType },
+        orderBy: { startedAt: "desc" },
+        select: { startedAt: true, finishedAt: true, outcome: true, fetched: true, stored: true, duplicates: true, failures: true, error: true },
+      }),
+    })),
+  );
+}

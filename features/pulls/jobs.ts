@@ -3,7 +3,7 @@ import { getLogSchema } from "@/features/events/log-schema";
 import { planAuditWindow, pullAuditLogs, type PullEnd } from "@/features/pulls/audit-logs";
 import { findPullRun, loadPullSource, readCheckpoint } from "@/features/pulls/data";
 import { finishPullRun, startPullRun, withPullLock } from "@/features/pulls/mutations";
-import type { PullRequest, PullRunSummary, PullSkip } from "@/features/pulls/schema";
+import { PULLABLE_LOG_TYPES, type PullRequest, type PullRunSummary, type PullSkip } from "@/features/pulls/schema";
 import { getEnv } from "@/lib/env";
 import { AUDIT_MAX_LIMIT } from "@/lib/slack/audit-api";
 
@@ -14,7 +14,6 @@ export type PullResult =
   | { status: "ran"; run: PullRunSummary; end: PullEnd }
   | { status: "skipped"; reason: PullSkip };
 
-const SUPPORTED_LOG_TYPES = new Set(["Slack.AuditLogs"]);
 
 export type PullOptions = {
   /** Asked between pages: a stopping worker ends the run at a page boundary. */
@@ -31,7 +30,7 @@ export async function runPull(request: PullRequest, logger: Logger, options: Pul
   if (source.status !== "ACTIVE") return { status: "skipped", reason: "source_not_active" };
   if (!(source.logTypes as string[]).includes(request.logType)) return { status: "skipped", reason: "log_type_not_enabled" };
   const schema = getLogSchema(request.logType);
-  if (!schema || !SUPPORTED_LOG_TYPES.has(request.logType)) return { status: "skipped", reason: "log_type_not_supported" };
+  if (!schema || !PULLABLE_LOG_TYPES.includes(request.logType)) return { status: "skipped", reason: "log_type_not_supported" };
   const token = await source.readToken();
   const label = { id: source.id, label: source.name };
 

@@ -31,6 +31,17 @@ export type PullTrigger = (typeof PULL_TRIGGERS)[number];
 export const PULL_OUTCOMES = ["RUNNING", "SUCCEEDED", "INCOMPLETE", "FAILED", "ABANDONED"] as const;
 export type PullOutcome = (typeof PULL_OUTCOMES)[number];
 
+export const PULL_OUTCOME_LABELS: Record<PullOutcome, string> = {
+  RUNNING: "Running",
+  SUCCEEDED: "Succeeded",
+  INCOMPLETE: "Incomplete",
+  FAILED: "Failed",
+  ABANDONED: "Abandoned",
+};
+
+/** The log types this version can pull; the others are scheduled but skipped until their puller exists. */
+export const PULLABLE_LOG_TYPES: readonly string[] = ["Slack.AuditLogs"];
+
 /** Who asked for a pull and which attempt it is, as recorded on its PullRun. */
 export type PullRequest = {
   sourceId: string;

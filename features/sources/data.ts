@@ -29,6 +29,10 @@ const SOURCE_FIELDS = {
   alarmThresholdMinutes: true,
   alarmRecipients: true,
   activatedAt: true,
+  backfillMinutes: true,
+  lastSuccessfulPullAt: true,
+  lastEventReceivedAt: true,
+  lastEventTime: true,
   createdAt: true,
   updatedAt: true,
 } as const;

@@ -33,17 +33,17 @@ describe("sources", () => {
   it("keeps names unique regardless of case, also when renaming", async () => {
     const audit = await adminAudit();
     const name = `Unique ${uniqueSuffix()}`;
-    const first = await createSource({ name, plan: "PAID", logTypes: ["Slack.AccessLogs"] }, audit);
+    const first = await createSource({ name, plan: "PAID", logTypes: ["Slack.AccessLogs"], backfillMinutes: 1440 }, audit);
     expect(first.ok).toBe(true);
-    expect(await createSource({ name: name.toUpperCase(), plan: "PAID", logTypes: ["Slack.AccessLogs"] }, audit)).toEqual({ ok: false, reason: "name_taken" });
-    const second = await createSource({ name: `${name} two`, plan: "PAID", logTypes: ["Slack.AccessLogs"] }, audit);
+    expect(await createSource({ name: name.toUpperCase(), plan: "PAID", logTypes: ["Slack.AccessLogs"], backfillMinutes: 1440 }, audit)).toEqual({ ok: false, reason: "name_taken" });
+    const second = await createSource({ name: `${name} two`, plan: "PAID", logTypes: ["Slack.AccessLogs"], backfillMinutes: 1440 }, audit);
     if (!second.ok) throw new Error(second.reason);
-    expect(await updateSourceConfig(second.sourceId, { name: name.toLowerCase(), plan: "PAID", logTypes: ["Slack.AccessLogs"] }, audit)).toEqual({ ok: false, reason: "name_taken" });
+    expect(await updateSourceConfig(second.sourceId, { name: name.toLowerCase(), plan: "PAID", logTypes: ["Slack.AccessLogs"], backfillMinutes: 1440 }, audit)).toEqual({ ok: false, reason: "name_taken" });
   });
 
   it("moves only forward: no Save Source without a secret, no plan change after the grant, no activation before it", async () => {
     const audit = await adminAudit();
-    const created = await createSource({ name: `Steps ${uniqueSuffix()}`, plan: "PAID", logTypes: ["Slack.AccessLogs", "Slack.IntegrationLogs"] }, audit);
+    const created = await createSource({ name: `Steps ${uniqueSuffix()}`, plan: "PAID", logTypes: ["Slack.AccessLogs", "Slack.IntegrationLogs"], backfillMinutes: 1440 }, audit);
     if (!created.ok) throw new Error(created.reason);
     const { sourceId } = created;
     const alarm = { isEnabled: true, thresholdMinutes: 60, recipients: ["soc@example.com"] };
@@ -57,7 +57,7 @@ describe("sources", () => {
     // Checked against other log types (the source was reconfigured while Slack answered): refused.
     expect(await recordGrant(sourceId, { ...GRANT, validatedLogTypes: ["Slack.AuditLogs"] }, audit)).toEqual({ ok: false, reason: "wrong_state" });
     expect(await recordGrant(sourceId, GRANT, audit)).toEqual({ ok: true, isFirstGrant: true, status: "AWAITING_GRANT" });
-    expect(await updateSourceConfig(sourceId, { name: "Renamed", plan: "ENTERPRISE_GRID", logTypes: ["Slack.AuditLogs"] }, audit)).toEqual({ ok: false, reason: "wrong_state" });
+    expect(await updateSourceConfig(sourceId, { name: "Renamed", plan: "ENTERPRISE_GRID", logTypes: ["Slack.AuditLogs"], backfillMinutes: 1440 }, audit)).toEqual({ ok: false, reason: "wrong_state" });
     expect(await listPullTargets()).not.toContainEqual(expect.objectContaining({ sourceId }));
 
     // Another app's credentials before Finish: the grant of the previous app does not carry over.

@@ -22,7 +22,7 @@ async function lockSource(tx: DatabaseClient, sourceId: string) {
   await tx.$queryRaw`SELECT id FROM sources WHERE id = ${sourceId} FOR UPDATE`;
   return tx.source.findUnique({
     where: { id: sourceId },
-    select: { id: true, name: true, status: true, plan: true, logTypes: true, clientId: true, grantedAt: true, credentialsSavedAt: true },
+    select: { id: true, name: true, status: true, plan: true, logTypes: true, backfillMinutes: true, clientId: true, grantedAt: true, credentialsSavedAt: true },
   });
 }
 
@@ -30,10 +30,10 @@ export async function createSource(config: SourceConfig, audit: AuditContext): P
   try {
     return await db.$transaction(async (tx) => {
       const source = await tx.source.create({
-        data: { name: config.name, nameKey: sourceNameKey(config.name), plan: config.plan, logTypes: config.logTypes, createdById: audit.actor.id, updatedById: audit.actor.id },
+        data: { name: config.name, nameKey: sourceNameKey(config.name), plan: config.plan, logTypes: config.logTypes, backfillMinutes: config.backfillMinutes, createdById: audit.actor.id, updatedById: audit.actor.id },
         select: { id: true, name: true },
       });
-      await recordAudit(audit, { action: "source.created", target: target(source), details: { plan: config.plan, logTypes: config.logTypes } }, tx);
+      await recordAudit(audit, { action: "source.created", target: target(source), details: { plan: config.plan, logTypes: config.logTypes, backfillMinutes: config.backfillMinutes } }, tx);
       return { ok: true as const, sourceId: source.id };
     });
   } catch (error) {
@@ -51,12 +51,15 @@ export async function updateSourceConfig(sourceId: string, config: SourceConfig,
       if (source.grantedAt) return { ok: false as const, reason: "wrong_state" as const };
       await tx.source.update({
         where: { id: sourceId },
-        data: { name: config.name, nameKey: sourceNameKey(config.name), plan: config.plan, logTypes: config.logTypes, updatedById: audit.actor.id },
+        data: { name: config.name, nameKey: sourceNameKey(config.name), plan: config.plan, logTypes: config.logTypes, backfillMinutes: config.backfillMinutes, updatedById: audit.actor.id },
         select: { id: true },
       });
       // A Grant Access started before this change was for other log types: it may not finish.
       await tx.oAuthState.updateMany({ where: { sourceId, usedAt: null }, data: { usedAt: new Date() } });
-      const details = { from: `${source.name} · ${source.plan} · ${source.logTypes.join(", ")}`, to: `${config.name} · ${config.plan} · ${config.logTypes.join(", ")}` };
+      const details = {
+        from: `${source.name} · ${source.plan} · ${source.logTypes.join(", ")} · backfill ${source.backfillMinutes} min`,
+        to: `${config.name} · ${config.plan} · ${config.logTypes.join(", ")} · backfill ${config.backfillMinutes} min`,
+      };
       await recordAudit(audit, { action: "source.configured", target: { ...target(source), label: config.name }, details }, tx);
       return { ok: true as const };
     });
@@ -212,7 +215,6 @@ export type GrantedSourceInput = {
   config: SourceConfig;
   clientId: string;
   clientSecret: string;
-  backfillMinutes: number;
   alarm: Omit<AlarmSettings, "sourceId">;
   grant: Omit<SlackGrant, "validatedLogTypes" | "clientId">;
 };
@@ -248,7 +250,7 @@ export async function createGrantedSource(input: GrantedSourceInput, audit: Audi
           slackUrl: grant.slackUrl,
           installerUserId: grant.installerUserId,
           installerName: grant.installerName,
-          backfillMinutes: input.backfillMinutes,
+          backfillMinutes: config.backfillMinutes,
           alarmEnabled: input.alarm.isEnabled,
           alarmThresholdMinutes: input.alarm.thresholdMinutes,
           alarmRecipients: input.alarm.recipients,
@@ -260,7 +262,7 @@ export async function createGrantedSource(input: GrantedSourceInput, audit: Audi
       });
       await storeSecret(sourceSecretAddress(source.id, SOURCE_SECRET.clientSecret), input.clientSecret, tx);
       await storeSecret(sourceSecretAddress(source.id, SOURCE_SECRET.accessToken), grant.accessToken, tx);
-      await recordAudit(audit, { action: "source.created", target: target(source), details: { plan: config.plan, logTypes: config.logTypes, backfillMinutes: input.backfillMinutes } }, tx);
+      await recordAudit(audit, { action: "source.created", target: target(source), details: { plan: config.plan, logTypes: config.logTypes, backfillMinutes: config.backfillMinutes } }, tx);
       const installedOn = grant.isEnterpriseInstall ? `organization ${grant.enterpriseId}` : `workspace ${grant.teamId}`;
       await recordAudit(audit, { action: "source.granted", target: target(source), details: { installedOn, installer: grant.installerUserId, clientId: input.clientId } }, tx);
       const alarm = { alarmEnabled: input.alarm.isEnabled, alarmThresholdMinutes: input.alarm.thresholdMinutes, alarmRecipients: input.alarm.recipients };

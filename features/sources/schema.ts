@@ -98,6 +98,28 @@ export function sourceNameKey(name: string): string {
   return name.normalize("NFKC").toLowerCase();
 }
 
+// ---------------------------------------------------------------------------------------------
+// How far back the first pull of a new source reaches.
+
+export const BACKFILL_DEFAULT_MINUTES = 24 * 60;
+/** Slack keeps audit logs longer, but a month is what one first pull should be trusted to carry. */
+export const BACKFILL_MAX_MINUTES = 30 * 24 * 60;
+
+export const backfillMinutesSchema = z.coerce
+  .number({ error: "Enter how far back the first pull reaches" })
+  .int("Use whole minutes")
+  .min(0, "The backfill cannot be negative")
+  .max(BACKFILL_MAX_MINUTES, "The longest backfill is 30 days");
+
+/** What the wizard offers; the command line takes any whole number of hours up to the maximum. */
+export const BACKFILL_CHOICES: readonly { minutes: number; label: string }[] = [
+  { minutes: 0, label: "Nothing: start from now" },
+  { minutes: 60, label: "1 hour" },
+  { minutes: 24 * 60, label: "24 hours" },
+  { minutes: 7 * 24 * 60, label: "7 days" },
+  { minutes: 30 * 24 * 60, label: "30 days" },
+];
+
 const logTypeSchema = z.enum(LOG_TYPES, { error: "Unknown log type" });
 
 export const sourceConfigSchema = z
@@ -105,6 +127,7 @@ export const sourceConfigSchema = z
     name: sourceNameSchema,
     plan: z.enum(SLACK_PLANS, { error: "Choose your Slack plan" }),
     logTypes: z.array(logTypeSchema).max(LOG_TYPES.length).default([]),
+    backfillMinutes: backfillMinutesSchema.default(BACKFILL_DEFAULT_MINUTES),
   })
   .superRefine((config, ctx) => {
     const logTypes = new Set(config.logTypes);
@@ -127,6 +150,7 @@ export const sourceConfigSchema = z
     name: config.name,
     plan: config.plan as SupportedSlackPlan,
     logTypes: LOG_TYPES.filter((type) => config.logTypes.includes(type)),
+    backfillMinutes: config.backfillMinutes,
   }));
 export type SourceConfig = z.output<typeof sourceConfigSchema>;
 
@@ -154,19 +178,6 @@ export const credentialsInputSchema = z.object({
   // Empty keeps the secret already saved: the browser never gets it back to resend it.
   clientSecret: clientSecretSchema.default(""),
 });
-
-// ---------------------------------------------------------------------------------------------
-// How far back the first pull of a new source reaches.
-
-export const BACKFILL_DEFAULT_MINUTES = 24 * 60;
-/** Slack keeps audit logs longer, but a month is what one first pull should be trusted to carry. */
-export const BACKFILL_MAX_MINUTES = 30 * 24 * 60;
-
-export const backfillMinutesSchema = z.coerce
-  .number({ error: "Enter how far back the first pull reaches" })
-  .int("Use whole minutes")
-  .min(0, "The backfill cannot be negative")
-  .max(BACKFILL_MAX_MINUTES, "The longest backfill is 30 days");
 
 // ---------------------------------------------------------------------------------------------
 // The drop-off alarm set on the confirmation screen.

@@ -44,7 +44,7 @@ async function registerApp(userScopes: string[], redirectUrls = [slackRedirectUr
 
 /** A source through Configure, Set credentials and Save Source, as the wizard leaves it. */
 async function sourceAwaitingGrant(admin: Awaited<ReturnType<typeof createAdmin>>, plan: SupportedSlackPlan, logTypes: LogType[], app: SlackApp) {
-  const created = await createSource({ name: `Grant test ${uniqueSuffix()}`, plan, logTypes }, admin.audit);
+  const created = await createSource({ name: `Grant test ${uniqueSuffix()}`, plan, logTypes, backfillMinutes: 1440 }, admin.audit);
   if (!created.ok) throw new Error(created.reason);
   await saveCredentials(created.sourceId, { clientId: app.clientId, clientSecret: app.clientSecret }, admin.audit);
   await saveSource(created.sourceId, admin.audit);

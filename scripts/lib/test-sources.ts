@@ -24,10 +24,9 @@ export async function createAuditSource(slack: RunningEmulator, options: { backf
   const logTypes: LogType[] = ["Slack.AuditLogs"];
   const created = await createGrantedSource(
     {
-      config: { name: options.name ?? `Audit ${uniqueSuffix()}`, plan: "ENTERPRISE_GRID", logTypes },
+      config: { name: options.name ?? `Audit ${uniqueSuffix()}`, plan: "ENTERPRISE_GRID", logTypes, backfillMinutes: options.backfillMinutes ?? 24 * 60 },
       clientId: app.clientId,
       clientSecret: app.clientSecret,
-      backfillMinutes: options.backfillMinutes ?? 24 * 60,
       alarm: { isEnabled: false, thresholdMinutes: ALARM_DEFAULT_MINUTES, recipients: [] },
       grant: {
         accessToken: token.value,

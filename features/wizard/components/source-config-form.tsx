@@ -3,9 +3,9 @@
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
-import { Alert, Field, fieldAria, TextInput } from "@/components/ui/field";
+import { Alert, Field, fieldAria, Select, TextInput } from "@/components/ui/field";
 import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
-import { LOG_TYPE_INFO, PLAN_INFO, SLACK_PLANS, SOURCE_NAME_MAX, sourceConfigSchema, type LogType, type SlackPlan } from "@/features/sources/schema";
+import { BACKFILL_CHOICES, BACKFILL_DEFAULT_MINUTES, LOG_TYPE_INFO, PLAN_INFO, SLACK_PLANS, SOURCE_NAME_MAX, sourceConfigSchema, type LogType, type SlackPlan } from "@/features/sources/schema";
 import { createSourceAction, updateSourceConfigAction } from "@/features/wizard/actions";
 import { SLACK_PLAN_HELP } from "@/features/wizard/instructions";
 import { invalidInput, type ActionError } from "@/lib/action";
@@ -13,7 +13,7 @@ import { invalidInput, type ActionError } from "@/lib/action";
 type GridChoice = "audit" | "team";
 const TEAM_LOG_TYPES: LogType[] = ["Slack.AccessLogs", "Slack.IntegrationLogs"];
 
-export type SourceConfigInitial = { sourceId: string; name: string; plan: SlackPlan; logTypes: LogType[] };
+export type SourceConfigInitial = { sourceId: string; name: string; plan: SlackPlan; logTypes: LogType[]; backfillMinutes: number };
 
 /** Step 1: name the source and pick the Slack plan, which decides the log types. */
 export function SourceConfigForm({ initial }: { initial?: SourceConfigInitial }) {
@@ -32,7 +32,7 @@ export function SourceConfigForm({ initial }: { initial?: SourceConfigInitial })
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const input = { name: form.get("name"), plan: plan ?? undefined, logTypes };
+    const input = { name: form.get("name"), plan: plan ?? undefined, logTypes, backfillMinutes: form.get("backfillMinutes") };
     const parsed = sourceConfigSchema.safeParse(input);
     if (!parsed.success) return setError(invalidInput(parsed.error));
     startTransition(async () => {
@@ -49,6 +49,9 @@ export function SourceConfigForm({ initial }: { initial?: SourceConfigInitial })
   const nameError = error?.fieldErrors?.name;
   const planError = error?.fieldErrors?.plan;
   const logTypesError = error?.fieldErrors?.logTypes;
+  const backfillError = error?.fieldErrors?.backfillMinutes;
+  // A value set through the command line that the menu does not list is kept, not silently changed.
+  const backfillChoices = initial && !BACKFILL_CHOICES.some((choice) => choice.minutes === initial.backfillMinutes) ? [...BACKFILL_CHOICES, { minutes: initial.backfillMinutes, label: `${initial.backfillMinutes} minutes` }] : BACKFILL_CHOICES;
   return (
     <form ref={formRef} aria-label="Configure the source" onSubmit={onSubmit} noValidate className="space-y-6">
       {error && !error.fieldErrors ? <Alert tone="error">{error.message}</Alert> : null}
@@ -138,6 +141,18 @@ export function SourceConfigForm({ initial }: { initial?: SourceConfigInitial })
             </p>
           ) : null}
         </fieldset>
+      ) : null}
+
+      {plan && plan !== "FREE" ? (
+        <Field id="backfill" label="First pull reaches back" hint="How much history the first pull of each log type fetches. Later pulls continue from where the last one ended." error={backfillError}>
+          <Select id="backfill" name="backfillMinutes" defaultValue={String(initial?.backfillMinutes ?? BACKFILL_DEFAULT_MINUTES)} className="max-w-xs" {...fieldAria("backfill", backfillError, true)}>
+            {backfillChoices.map((choice) => (
+              <option key={choice.minutes} value={choice.minutes}>
+                {choice.label}
+              </option>
+            ))}
+          </Select>
+        </Field>
       ) : null}
 
       <div className="flex gap-3">

@@ -9,9 +9,11 @@ import { Alert } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
 import { can } from "@/features/auth/permissions";
 import { requirePermission } from "@/features/auth/session";
+import { listLatestPullRuns } from "@/features/pulls/data";
+import { PULL_OUTCOME_LABELS, PULLABLE_LOG_TYPES } from "@/features/pulls/schema";
 import { SourceStatusBadge } from "@/features/sources/components/source-status-badge";
 import { findSource } from "@/features/sources/data";
-import { describeLogTypes, describeMinutes, PLAN_INFO, resumeStepOf, SETUP_STEP_LABELS, sourceIdSchema } from "@/features/sources/schema";
+import { BACKFILL_CHOICES, describeLogTypes, describeMinutes, LOG_TYPE_INFO, PLAN_INFO, resumeStepOf, SETUP_STEP_LABELS, sourceIdSchema } from "@/features/sources/schema";
 import { DiscardDraft } from "@/features/wizard/components/discard-draft";
 import { setupStepPath } from "@/features/wizard/schema";
 
@@ -44,6 +46,8 @@ export default async function SourcePage({ params, searchParams }: Props) {
   const canManage = can(user, "sources:manage");
   const resumeStep = resumeStepOf(source);
   const needsRegrantForRotation = source.grantedClientId !== null && source.clientId !== source.grantedClientId;
+  const latestRuns = source.activatedAt ? await listLatestPullRuns(source.id, source.logTypes) : [];
+  const backfillLabel = BACKFILL_CHOICES.find((choice) => choice.minutes === source.backfillMinutes)?.label ?? describeMinutes(source.backfillMinutes);
 
   const actions = canManage ? (
     resumeStep ? (
@@ -104,6 +108,34 @@ export default async function SourcePage({ params, searchParams }: Props) {
             </dl>
           </CardBody>
         </Card>
+        {source.activatedAt ? (
+          <Card>
+            <CardHeader title="Pulls" />
+            <CardBody>
+              <dl className="divide-y divide-slate-100">
+                {latestRuns.map(({ logType, run }) => (
+                  <Detail key={logType} label={LOG_TYPE_INFO[logType].label}>
+                    {!PULLABLE_LOG_TYPES.includes(logType) ? (
+                      "Scheduled; this version of Tributary does not pull this log type yet"
+                    ) : run ? (
+                      <>
+                        <span className="font-medium">{PULL_OUTCOME_LABELS[run.outcome]}</span> <RelativeTime value={run.startedAt.toISOString()} />: {run.stored.toLocaleString("en")} new of{" "}
+                        {run.fetched.toLocaleString("en")} fetched
+                        {run.failures ? `, ${run.failures.toLocaleString("en")} not matching the schema` : ""}
+                        {run.error ? <span className="mt-1 block text-xs text-slate-600">{run.error}</span> : null}
+                      </>
+                    ) : (
+                      "Waiting for the first pull"
+                    )}
+                  </Detail>
+                ))}
+                <Detail label="Last event received">{source.lastEventReceivedAt ? <RelativeTime value={source.lastEventReceivedAt.toISOString()} /> : "None yet"}</Detail>
+                <Detail label="Newest event">{source.lastEventTime ? <RelativeTime value={source.lastEventTime.toISOString()} /> : "None yet"}</Detail>
+                <Detail label="First pull reached back">{backfillLabel}</Detail>
+              </dl>
+            </CardBody>
+          </Card>
+        ) : null}
         <Card>
           <CardHeader title="Log drop-off alarm" />
           <CardBody>

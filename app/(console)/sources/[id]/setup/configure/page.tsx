@@ -18,7 +18,7 @@ export default async function ConfigureSourcePage({ params }: { params: Promise<
       <WizardProgress current="configure" />
       <Card className="max-w-3xl">
         <CardBody>
-          <SourceConfigForm initial={{ sourceId: source.id, name: source.name, plan: source.plan, logTypes: source.logTypes }} />
+          <SourceConfigForm initial={{ sourceId: source.id, name: source.name, plan: source.plan, logTypes: source.logTypes, backfillMinutes: source.backfillMinutes }} />
         </CardBody>
       </Card>
     </>
