@@ -60,7 +60,7 @@ const bulkSchema = z
   .object({ count: z.number().int().min(1).max(100_000_000), oldest: z.number().int().min(0), latest: z.number().int().min(0), seed: z.union([z.string(), z.number()]).optional() })
   .refine((bulk) => bulk.oldest <= bulk.latest, "oldest must not be after latest");
 const rawAuditEntriesSchema = z.object({
-  entries: z.array(z.looseObject({ id: z.string().min(1).max(200), date_create: z.number().int().min(0) })).min(1).max(10_000),
+  entries: z.array(z.looseObject({ id: z.string().min(1).max(100_000), date_create: z.number().int().min(0) })).min(1).max(10_000),
 });
 const faultSchema = z.object({
   kind: z.enum(FAULT_KINDS),

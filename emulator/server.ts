@@ -181,6 +181,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   };
 
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    // Slack's clock is the emulator's (tests move it): a puller may bound its window by the Date header.
+    response.setHeader("date", new Date(state.now() * 1000).toUTCString());
     void (async () => {
       const url = new URL(request.url ?? "/", "http://emulator");
       let rawBody = "";

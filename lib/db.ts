@@ -17,7 +17,15 @@ const globalForDb = globalThis as unknown as { database?: Database; pool?: pg.Po
  */
 export function getPool(): pg.Pool {
   if (!globalForDb.pool) {
-    const pool = new pg.Pool({ connectionString: getEnv().DATABASE_URL, max: 10 });
+    const pool = new pg.Pool({
+      connectionString: getEnv().DATABASE_URL,
+      max: 10,
+      // A connection whose peer vanished without a word (a failover, a dropped NAT entry) would
+      // otherwise hang its query, and a pull its lock, until the kernel gives up hours later.
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
+      query_timeout: 120_000,
+    });
     // An idle connection that Postgres drops (a restart) must not crash the process; the pool
     // replaces it on the next checkout.
     pool.on("error", () => {});

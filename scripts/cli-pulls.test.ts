@@ -148,7 +148,10 @@ describe("npx tributary sources add-slack, pull --once and events export", () =>
     expect(pulled.code).toBe(0);
     const run = JSON.parse(pulled.stdout) as Record<string, unknown>;
     expect(run).toMatchObject({ sourceId, logType: "Slack.AuditLogs", trigger: "MANUAL", outcome: "SUCCEEDED", fetched: 1500, stored: 1500, duplicates: 0, failures: 0 });
-    for (const output of [added, pulled]) expect(output.stdout + output.stderr).not.toContain(app.token);
+    for (const output of [added, pulled]) {
+      expect(output.stdout + output.stderr).not.toContain(app.token);
+      expect(output.stdout + output.stderr).not.toContain(app.clientSecret);
+    }
 
     const exported = await tributary(["events", "export", "--source", sourceId]);
     expect(exported.code).toBe(0);

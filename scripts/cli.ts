@@ -26,7 +26,7 @@ import { disconnectDatabase } from "@/lib/db";
 import { ConfigError, getEnv, loadEnvFiles } from "@/lib/env";
 import { hashPassword } from "@/lib/password";
 import { closeProducerQueues, schedulePullsNow } from "@/lib/queue/producer";
-import { readPassword } from "@/scripts/lib/prompt";
+import { readHidden, readPassword } from "@/scripts/lib/prompt";
 
 const USAGE = `Usage: npx tributary <command> [options]
 
@@ -49,8 +49,8 @@ Commands:
                     --client-id <id> --client-secret-stdin --token-stdin
                     [--backfill-hours <n>] [--alarm-recipients <email,...>]
       Creates a source that is already granted and active, for automation: the client secret and a
-      user token (xoxp-) are read from standard input, one per line, in that order, and the token
-      is checked with Slack's auth.test. Prints the new source's ID.
+      user token (xoxp-) are read from standard input, one per line, in that order (asked without
+      echo on a terminal), and the token is checked with Slack's auth.test. Prints the source's ID.
   pull --source <id> [--log-type <type>] --once
       Runs one pull of each (or the given) log type of a source now, in the foreground, and prints
       each run's record as JSON. Exit code 1 if a run did not succeed.
@@ -238,7 +238,10 @@ async function sourcesAddSlack(args: string[], out: (line: string) => void): Pro
   const clientId = parse(clientIdSchema, values["client-id"], "--client-id");
   const recipients = parse(recipientsSchema, values["alarm-recipients"] ?? "", "--alarm-recipients");
 
-  const [secretLine = "", tokenLine = ""] = (await readStandardInput()).split(/\r?\n/);
+  // On a terminal both are asked without echo; piped, they are the first two lines.
+  const [secretLine = "", tokenLine = ""] = process.stdin.isTTY
+    ? [await readHidden("Client secret: "), await readHidden("User token (xoxp-…): ")]
+    : (await readStandardInput()).split(/\r?\n/);
   const clientSecret = parse(clientSecretSchema, secretLine, "client secret (line 1 of standard input)");
   if (!clientSecret) throw new UsageError("client secret (line 1 of standard input) is empty");
   const token = tokenLine.trim();

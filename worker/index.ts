@@ -16,7 +16,7 @@ import { createSystemProcessor } from "@/worker/processors/system";
 import { RECONCILE_INTERVAL_MS, reconcileSchedulers } from "@/worker/schedulers";
 import { shutdown, type Resources } from "@/worker/shutdown";
 
-type Processor = (job: Job, logger: Logger) => Promise<void>;
+type Processor = (job: Job, logger: Logger, token?: string) => Promise<void>;
 
 /** A start-up problem already phrased for the operator: printed as one line, no stack trace. */
 class StartupError extends Error {}
@@ -51,10 +51,12 @@ async function main() {
   const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, createQueue(name, redis, env.QUEUE_PREFIX)])) as Record<QueueName, Queue>;
   for (const [name, queue] of Object.entries(queues)) queue.on("error", (error) => reportRedisProblem(`queue:${name}`, error));
   let isStopping = false;
+  // Aborted on SIGTERM: a pull in flight stops at a page boundary instead of outliving the shutdown deadline.
+  const stopController = new AbortController();
   const processors: Record<QueueName, Processor> = {
     system: createSystemProcessor(identity),
     pulls: createPullsProcessor(identity, {
-      isStopping: () => isStopping,
+      stopSignal: stopController.signal,
       removeScheduler: (payload) => queues.pulls.removeJobScheduler(pullSchedulerId(payload)),
     }),
   };
@@ -62,10 +64,10 @@ async function main() {
   const workers = (Object.entries(processors) as [QueueName, Processor][]).map(([name, process]) => {
     const worker = new Worker(
       name,
-      async (job) => {
+      async (job, token) => {
         const jobLogger = logger.child({ queue: name, jobId: job.id, jobName: job.name, attempt: job.attemptsMade + 1 });
         const startedAt = Date.now();
-        await process(job, jobLogger);
+        await process(job, jobLogger, token);
         jobLogger.debug({ durationMs: Date.now() - startedAt }, "job done");
       },
       { connection: redis, prefix: env.QUEUE_PREFIX, concurrency: CONCURRENCY_PER_QUEUE, autorun: false },
@@ -115,6 +117,7 @@ async function main() {
     if (isStopping) return;
     isStopping = true;
     isRunning = false;
+    stopController.abort();
     logger.info({ signal }, "worker stopping");
     shutdown(resources, logger).then(
       () => {

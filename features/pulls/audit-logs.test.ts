@@ -2,8 +2,11 @@ import { Queue } from "bullmq";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@/emulator/server";
+import { getLogSchema } from "@/features/events/log-schema";
+import { oldestSecondReached, planAuditWindow } from "@/features/pulls/audit-logs";
 import { runPull, type PullOptions } from "@/features/pulls/jobs";
 import { withPullLock } from "@/features/pulls/mutations";
+import { preparePage } from "@/features/pulls/normalize-page";
 import { db } from "@/lib/db";
 import { createRedisConnection } from "@/lib/queue/connection";
 import { freePort, startCommand, uniqueSuffix, waitUntil } from "@/scripts/lib/test-helpers";
@@ -47,6 +50,11 @@ async function pull(sourceId: string, options: PullOptions = {}) {
   const result = await runPull({ sourceId, logType: AUDIT, trigger: "MANUAL" }, silent, { now: () => new Date(clock * 1000), ...options });
   if (result.status !== "ran") throw new Error(`pull skipped: ${result.reason}`);
   return result.run;
+}
+
+/** A real worker pulls every active source it finds: only this test's source is left active. */
+async function leaveOnlyActive(sourceId: string) {
+  await db.source.updateMany({ where: { id: { not: sourceId }, status: "ACTIVE" }, data: { status: "PAUSED" } });
 }
 
 async function storedIds(sourceId: string): Promise<string[]> {
@@ -118,11 +126,13 @@ describe("audit-log pulls", () => {
       { id: "odd-wrong-type", date_create: START - 30, action: "user_login", actor, entity: { type: "channel", channel: { id: "C1", is_shared: "yes" } }, context },
       { id: "odd-nul", date_create: START - 30, action: "user_login\u0000", actor, entity: { type: "user" }, context },
       { id: "fine-unknown-fields", date_create: START - 30, action: "user_login", actor, entity: { type: "user" }, context: { ...context, brand_new: { nested: [1, 2] } } },
+      // Longer than the unique index can hold: it would fail the whole page's insert.
+      { id: `odd-long-${"x".repeat(3000)}`, date_create: START - 30, action: "user_login", actor, entity: { type: "user" }, context },
     ];
     await emulatorControl(slack, "/audit-entries", { entries: odd });
 
     const run = await pull(sourceId);
-    expect(run).toMatchObject({ outcome: "SUCCEEDED", fetched: 24, stored: 21, failures: 3 });
+    expect(run).toMatchObject({ outcome: "SUCCEEDED", fetched: 25, stored: 21, failures: 4 });
     const failures = await db.classificationFailure.findMany({ where: { sourceId }, orderBy: { reason: "asc" } });
     const byId = Object.fromEntries(failures.map((failure) => [(JSON.parse(failure.payload) as { id: string }).id, failure]));
     expect(byId["odd-no-user-id"]?.reason).toContain("actor.user.id");
@@ -131,8 +141,15 @@ describe("audit-log pulls", () => {
     // The raw record is kept whole, exactly as Slack sent it.
     expect(JSON.parse(byId["odd-nul"]!.payload)).toEqual(odd[2]);
     expect(failures.every((failure) => failure.pullRunId === run.id)).toBe(true);
+    expect(Object.keys(byId).find((id) => id.startsWith("odd-long-")) && byId[Object.keys(byId).find((id) => id.startsWith("odd-long-"))!]?.reason).toContain("3,009 characters long");
     const kept = await db.event.findFirstOrThrow({ where: { sourceId, dedupeKey: "fine-unknown-fields" } });
     expect((kept.event as { context: Record<string, unknown> }).context.brand_new).toEqual({ nested: [1, 2] });
+
+    // Read again through the overlap: neither the events nor the bad records are kept twice.
+    clock += 10;
+    const again = await pull(sourceId);
+    expect(again).toMatchObject({ outcome: "SUCCEEDED", fetched: 25, stored: 0, duplicates: 25, failures: 0 });
+    expect(await db.classificationFailure.count({ where: { sourceId } })).toBe(4);
   });
 
   it("lets one pull of a (source, log type) run at a time", async () => {
@@ -144,12 +161,57 @@ describe("audit-log pulls", () => {
     expect((await pull(sourceId)).stored).toBe(3);
   });
 
+  it("ends a window at Slack's time when this machine's clock runs ahead, so later events are not skipped", async () => {
+    const { sourceId } = await createAuditSource(slack, { backfillMinutes: 10 });
+    await generateAuditAt(START - 30, 5);
+    const ahead = () => new Date((clock + 3600) * 1000);
+    const first = await pull(sourceId, { now: ahead });
+    expect(first.windowLatest).toBe(new Date(START * 1000).toISOString());
+    expect(first.stored).toBe(5);
+    clock = START + 60;
+    await generateAuditAt(START + 30, 4);
+    const second = await pull(sourceId, { now: ahead });
+    expect(second.stored).toBe(4);
+    expect(await storedIds(sourceId)).toEqual((await auditGroundTruth(slack)).map((event) => event.id).sort());
+  });
+
+  it("stores what it read before a 429 and continues there on the next run", async () => {
+    const { sourceId } = await createAuditSource(slack, { backfillMinutes: 10 });
+    await generateAuditAt(START - 30, 12);
+    await emulatorControl(slack, "/faults", { kind: "ratelimited", retryAfterSeconds: 7, pathPrefix: "/audit/v1/logs" });
+    const limited = await runPull({ sourceId, logType: AUDIT, trigger: "MANUAL" }, silent, { now: () => new Date(clock * 1000) });
+    expect(limited).toMatchObject({ status: "ran", run: { outcome: "INCOMPLETE", errorCode: "ratelimited", stored: 0 }, end: { retry: { afterSeconds: 7 } } });
+    expect((await pull(sourceId)).stored).toBe(12);
+  });
+
+  it("stops at a page boundary when the worker shuts down, and the next run reads only what is left", async () => {
+    const count = 40_000;
+    await emulatorControl(slack, "/bulk-audit", { count, oldest: START - 3000, latest: START - 100, seed: "stop" });
+    const { sourceId } = await createAuditSource(slack, { backfillMinutes: 60 });
+    const stop = new AbortController();
+    const running = pull(sourceId, { stopSignal: stop.signal });
+    await waitUntil(() => db.pullRun.findFirst({ where: { sourceId, pages: { gte: 1 } } }), 30_000, 10);
+    stop.abort();
+    const stopped = await running;
+    expect(stopped).toMatchObject({ outcome: "INCOMPLETE", errorCode: "worker_stopping" });
+    const partial = await db.event.count({ where: { sourceId } });
+    expect(partial).toBe(stopped.stored);
+    expect(partial).toBeLessThan(count);
+
+    const resumed = await pull(sourceId);
+    expect(resumed.outcome).toBe("SUCCEEDED");
+    // It resumed at the oldest second reached, not at the start of the window: only that second comes back.
+    expect(resumed.fetched).toBeLessThanOrEqual(count - partial + 50);
+    expect(await storedIds(sourceId)).toEqual((await auditGroundTruth(slack)).map((event) => event.id).sort());
+  });
+
   it("loses and duplicates nothing when the worker is killed in the middle of a window", async () => {
     // Real time here: the worker's clock is the machine's.
     clock = Math.floor(Date.now() / 1000);
     const count = 60_000;
     await emulatorControl(slack, "/bulk-audit", { count, oldest: clock - 2 * 3600, latest: clock - 3600, seed: "kill" });
     const { sourceId } = await createAuditSource(slack, { backfillMinutes: 3 * 60 });
+    await leaveOnlyActive(sourceId);
     const prefix = `tributary-test-${uniqueSuffix()}`;
     const environment = { QUEUE_PREFIX: prefix, DATABASE_URL: database.url, SLACK_API_URL: slack.slackApiUrl, SLACK_AUDIT_API_URL: slack.slackAuditApiUrl, PULL_INTERVAL_SECONDS: "10" };
 
@@ -174,6 +236,9 @@ describe("audit-log pulls", () => {
     }
     const runs = await db.pullRun.findMany({ where: { sourceId }, orderBy: { startedAt: "asc" } });
     expect(runs[0]!.outcome).toBe("ABANDONED");
+    // The next run resumed where the killed one had committed, rather than reading the window again.
+    const resumed = runs.find((run) => run.outcome === "SUCCEEDED")!;
+    expect(resumed.fetched).toBeLessThanOrEqual(count - runs[0]!.stored + 50);
     const truth = await auditGroundTruth(slack);
     expect(truth).toHaveLength(count);
     expect(await storedIds(sourceId)).toEqual(truth.map((event) => event.id).sort());
@@ -183,6 +248,7 @@ describe("audit-log pulls", () => {
     clock = Math.floor(Date.now() / 1000);
     await generateAuditAt(clock - 60, 4);
     const { sourceId } = await createAuditSource(slack, { backfillMinutes: 10 });
+    await leaveOnlyActive(sourceId);
     const prefix = `tributary-test-${uniqueSuffix()}`;
     const environment = { QUEUE_PREFIX: prefix, DATABASE_URL: database.url, SLACK_API_URL: slack.slackApiUrl, SLACK_AUDIT_API_URL: slack.slackAuditApiUrl, PULL_INTERVAL_SECONDS: "10" };
     const redis = createRedisConnection(process.env.REDIS_URL!);
@@ -214,5 +280,51 @@ describe("audit-log pulls", () => {
       await queue.close();
       redis.disconnect();
     }
+  });
+});
+
+describe("audit windows and pages (no Slack)", () => {
+  it("plans a backfill, then from the last end minus the overlap, and resumes an unfinished window", () => {
+    expect(planAuditWindow(null, 10_000, 60).window).toEqual({ oldest: 10_000 - 3600, latest: 10_000, resumeLatest: 10_000 });
+    expect(planAuditWindow({ watermark: 9_000, window: null }, 10_000, 60).window).toEqual({ oldest: 8_940, latest: 10_000, resumeLatest: 10_000 });
+    const unfinished = { watermark: 9_000, window: { oldest: 8_940, latest: 9_500, resumeLatest: 9_200 } };
+    expect(planAuditWindow(unfinished, 10_000, 60)).toMatchObject({ window: unfinished.window, isResumed: true });
+    // A clock that went backwards gives an empty window at the watermark, never an inverted one.
+    expect(planAuditWindow({ watermark: 20_000, window: null }, 10_000, 60).window).toEqual({ oldest: 19_940, latest: 19_940, resumeLatest: 19_940 });
+    expect(planAuditWindow({ nonsense: true }, 10_000, 60)).toMatchObject({ isCheckpointUnreadable: true, window: { oldest: 6_400 } });
+  });
+
+  it("moves the resume point only for well-formed times inside the queried window", () => {
+    const bounds = { oldest: 1_000, latest: 2_000 };
+    const odd = [{ date_create: null }, { date_create: "" }, { date_create: false }, { date_create: [] }, { date_create: 5 }, { date_create: "12abc" }, "not an object", null];
+    expect(oldestSecondReached(odd, bounds)).toBeNull();
+    expect(oldestSecondReached([...odd, { date_create: 1_500 }, { date_create: "1400" }, { date_create: 1_999.7 }], bounds)).toBe(1_400);
+  });
+
+  it("sets aside records that cannot be stored instead of failing the page", () => {
+    const schema = getLogSchema(AUDIT)!;
+    const valid = (id: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      date_create: 1_700_000_000,
+      action: "user_login",
+      actor: { type: "user", user: { id: "W1" } },
+      entity: { type: "user" },
+      context: { location: { type: "enterprise", id: "E1" } },
+      ...extra,
+    });
+    let deep: unknown = "bottom";
+    for (let level = 0; level < 6_000; level += 1) deep = { deeper: deep };
+    const page = preparePage(schema, [valid("ok"), valid("deep", { details: deep }), valid("x".repeat(300)), valid("lone", { action: "login\ud800" })], {
+      source: { id: "s", label: "S" },
+      parseTime: new Date(),
+      dedupeKeyOf: (event) => event.id as string,
+    });
+    expect(page.events.map((event) => event.dedupeKey)).toEqual(["ok"]);
+    expect(page.failures.map((failure) => failure.reason)).toEqual([
+      "nested too deeply to store (more than about 4,000 levels)",
+      "its identity is 300 characters long; at most 255 can be stored",
+      "contains a NUL character or a broken surrogate pair, which cannot be stored as JSON",
+    ]);
+    expect(JSON.parse(page.failures[0]!.payload)).toEqual({ unserializable: "the record is nested too deeply to be written back as JSON" });
   });
 });

@@ -12,28 +12,36 @@ import { fetchAuditLogs, type AuditCallResult } from "@/lib/slack/audit-api";
 // Slack's indexing lag, a page fetched again after a crash) are dropped by the event id.
 
 export type AuditWindow = { oldest: number; latest: number; resumeLatest: number };
+export type AuditPlan = { checkpoint: AuditCheckpoint; window: AuditWindow; isResumed: boolean; isCheckpointUnreadable: boolean };
 
 /** Where this run reads: the unfinished window if there is one, else from the last end (minus the overlap) to now. */
-export function planAuditWindow(state: unknown, now: number, backfillMinutes: number): { checkpoint: AuditCheckpoint; window: AuditWindow; isCheckpointUnreadable: boolean } {
+export function planAuditWindow(state: unknown, now: number, backfillMinutes: number): AuditPlan {
   const parsed = state === null ? { success: true as const, data: EMPTY_AUDIT_CHECKPOINT } : auditCheckpointSchema.safeParse(state);
-  // An unreadable checkpoint (hand-edited, or from a future version) starts over from the backfill:
-  // everything already stored comes back as a duplicate and is skipped, nothing is missed.
+  // An unreadable checkpoint (hand-edited, or from a future version) starts again from the backfill:
+  // what is already stored comes back as duplicates and is skipped. (Events older than the backfill
+  // and newer than the lost watermark would be missed, which is why it is logged.)
   const checkpoint = parsed.success ? parsed.data : EMPTY_AUDIT_CHECKPOINT;
-  if (checkpoint.window) return { checkpoint, window: checkpoint.window, isCheckpointUnreadable: !parsed.success };
+  if (checkpoint.window) return { checkpoint, window: checkpoint.window, isResumed: true, isCheckpointUnreadable: !parsed.success };
   const oldest = Math.max(0, checkpoint.watermark === null ? now - backfillMinutes * 60 : checkpoint.watermark - AUDIT_OVERLAP_SECONDS);
   // A clock that went backwards must not produce an empty or inverted window.
   const latest = Math.max(now, oldest);
-  return { checkpoint, window: { oldest, latest, resumeLatest: latest }, isCheckpointUnreadable: !parsed.success };
+  return { checkpoint, window: { oldest, latest, resumeLatest: latest }, isResumed: false, isCheckpointUnreadable: !parsed.success };
 }
 
-/** The oldest whole second a page reached: `date_create` as Slack sends it (a number, now and then a numeric string). */
-function oldestSecondOf(entries: readonly unknown[]): number | null {
+/**
+ * The oldest whole second a page reached, counting only well-formed `date_create` values inside the
+ * queried bounds: a quarantined record with a null, empty or out-of-window time must not move the
+ * resume point (to 0 it would make the next run's window empty and skip the rest of this one).
+ */
+export function oldestSecondReached(entries: readonly unknown[], bounds: { oldest: number; latest: number }): number | null {
   let oldest: number | null = null;
   for (const entry of entries) {
     if (typeof entry !== "object" || entry === null) continue;
-    const value = Number((entry as { date_create?: unknown }).date_create);
-    if (!Number.isFinite(value) || value < 0) continue;
+    const raw = (entry as { date_create?: unknown }).date_create;
+    const value = typeof raw === "number" ? raw : typeof raw === "string" && /^\d{1,12}(\.\d+)?$/.test(raw) ? Number(raw) : Number.NaN;
+    if (!Number.isFinite(value)) continue;
     const second = Math.floor(value);
+    if (second < bounds.oldest || second > bounds.latest) continue;
     if (oldest === null || second < oldest) oldest = second;
   }
   return oldest;
@@ -42,6 +50,13 @@ function oldestSecondOf(entries: readonly unknown[]): number | null {
 export type PullEnd =
   | { outcome: "SUCCEEDED" }
   | { outcome: "INCOMPLETE" | "FAILED"; errorCode: string; error: string; retry: { afterSeconds: number } | null };
+
+const WORKER_STOPPING = {
+  outcome: "INCOMPLETE" as const,
+  errorCode: "worker_stopping",
+  error: "The worker was shutting down; the next run continues this window where it stopped.",
+  retry: null,
+} satisfies PullEnd;
 
 /** How a failed call ends the run, in words an operator can act on. Issue 7 refines the advice per error. */
 function describeFailure(result: Exclude<AuditCallResult, { ok: true }>): Exclude<PullEnd, { outcome: "SUCCEEDED" }> {
@@ -69,47 +84,71 @@ export type AuditPullContext = {
   source: { id: string; label: string };
   token: string;
   schema: LogSchema;
-  checkpoint: AuditCheckpoint;
-  window: AuditWindow;
+  plan: AuditPlan;
+  /** Plans again from another "now": Slack's, when this machine's clock turns out to run ahead. */
+  replan: (now: number) => AuditPlan;
   auditApiUrl: string;
   pageLimit: number;
-  /** Asked between pages: a worker that is shutting down stops at a page boundary instead of mid-page. */
-  shouldStop: () => boolean;
+  /** Aborted when the worker shuts down: the run stops at a page boundary, abandoning a request in flight. */
+  stopSignal: AbortSignal;
   logger: Logger;
 };
 
+/** Skew below this is covered by the overlap; above it a new window is planned on Slack's clock. */
+const CLOCK_SKEW_TOLERANCE_SECONDS = 5;
+
 export async function pullAuditLogs(context: AuditPullContext): Promise<PullEnd> {
-  const { session, runId, source, window } = context;
+  const { session, runId, source, stopSignal } = context;
+  const { checkpoint, isResumed } = context.plan;
+  let window = context.plan.window;
   const logType = context.schema.name;
-  // Fixed for the whole run: the cursor pages inside [oldest, resumeLatest] as it was when the run began.
-  const queryLatest = window.resumeLatest;
-  const fetchPage = (cursor?: string) => fetchAuditLogs(context.auditApiUrl, context.token, { oldest: window.oldest, latest: queryLatest, limit: context.pageLimit, ...(cursor ? { cursor } : {}) });
+  // Fixed while a cursor pages: the cursor walks [oldest, resumeLatest] as it was when it began.
+  let bounds = { oldest: window.oldest, latest: window.resumeLatest };
+  const fetchPage = (cursor?: string) =>
+    fetchAuditLogs(context.auditApiUrl, context.token, { oldest: bounds.oldest, latest: bounds.latest, limit: context.pageLimit, ...(cursor ? { cursor } : {}) }, { signal: stopSignal });
 
   let resumeLatest = window.resumeLatest;
   let pending = fetchPage();
-  for (;;) {
+  for (let isFirstPage = true; ; isFirstPage = false) {
     const result = await pending;
+    if (stopSignal.aborted) {
+      // Whatever this request brought is dropped with it; the checkpoint still points before it.
+      await finishPullRun(session, runId, WORKER_STOPPING);
+      return WORKER_STOPPING;
+    }
     if (!result.ok) {
       const end = describeFailure(result);
       await finishPullRun(session, runId, end);
       return end;
     }
-    const { entries, nextCursor } = result.page;
+    const { entries, nextCursor, serverTime } = result.page;
+    // A machine clock running ahead of Slack's would put the watermark (and a backfill's start) in
+    // Slack's future, and the next window would begin after events Slack records meanwhile. A new
+    // window is therefore planned again on Slack's clock (its Date header) and read from the start;
+    // Slack cannot hold events newer than its own clock, so nothing is lost by the first answer.
+    if (isFirstPage && !isResumed && serverTime !== null && serverTime < window.latest - CLOCK_SKEW_TOLERANCE_SECONDS) {
+      context.logger.warn({ sourceId: source.id, localTime: window.latest, slackTime: serverTime }, "this machine's clock is ahead of Slack's; the window is planned on Slack's time");
+      window = context.replan(serverTime).window;
+      bounds = { oldest: window.oldest, latest: window.resumeLatest };
+      resumeLatest = window.resumeLatest;
+      pending = fetchPage();
+      continue;
+    }
     const isLastPage = nextCursor === "";
     // Fetch the next page while this one is normalized and stored: Slack's time and Postgres's overlap.
-    if (!isLastPage && !context.shouldStop()) pending = fetchPage(nextCursor);
+    if (!isLastPage) pending = fetchPage(nextCursor);
 
     const prepared = preparePage(context.schema, entries, {
       source,
       parseTime: new Date(),
-      dedupeKeyOf: (event) => (typeof event.id === "string" && event.id.length > 0 ? event.id : null),
+      dedupeKeyOf: (event) => (typeof event.id === "string" ? event.id : null),
     });
-    const reached = oldestSecondOf(entries);
+    const reached = oldestSecondReached(entries, bounds);
     if (reached !== null) resumeLatest = Math.min(resumeLatest, reached);
-    const checkpoint: AuditCheckpoint = isLastPage
-      ? { watermark: Math.max(context.checkpoint.watermark ?? 0, window.latest), window: null }
-      : { watermark: context.checkpoint.watermark, window: { ...window, resumeLatest } };
-    const isStopping = !isLastPage && context.shouldStop();
+    const next: AuditCheckpoint = isLastPage
+      ? { watermark: Math.max(checkpoint.watermark ?? 0, window.latest), window: null }
+      : { watermark: checkpoint.watermark, window: { ...window, resumeLatest } };
+    const isStopping = !isLastPage && stopSignal.aborted;
     await commitPage(session, {
       runId,
       source,
@@ -117,11 +156,12 @@ export async function pullAuditLogs(context: AuditPullContext): Promise<PullEnd>
       fetched: entries.length,
       events: prepared.events,
       failures: prepared.failures,
-      checkpoint,
+      checkpoint: next,
+      window: { oldest: new Date(window.oldest * 1000), latest: new Date(window.latest * 1000) },
       ...(isLastPage ? { finish: { outcome: "SUCCEEDED" as const } } : {}),
-      ...(isStopping ? { finish: { outcome: "INCOMPLETE" as const, errorCode: "worker_stopping", error: "The worker was shutting down; the next run continues this window where it stopped." } } : {}),
+      ...(isStopping ? { finish: WORKER_STOPPING } : {}),
     });
     if (isLastPage) return { outcome: "SUCCEEDED" };
-    if (isStopping) return { outcome: "INCOMPLETE", errorCode: "worker_stopping", error: "The worker was shutting down.", retry: null };
+    if (isStopping) return WORKER_STOPPING;
   }
 }

@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { getLogSchema } from "@/features/events/log-schema";
 import { planAuditWindow, pullAuditLogs, type PullEnd } from "@/features/pulls/audit-logs";
 import { findPullRun, loadPullSource, readCheckpoint } from "@/features/pulls/data";
-import { finishPullRun, startPullRun, withPullLock } from "@/features/pulls/mutations";
+import { finishPullRun, isDatabaseError, startPullRun, withPullLock } from "@/features/pulls/mutations";
 import { PULLABLE_LOG_TYPES, type PullRequest, type PullRunSummary, type PullSkip } from "@/features/pulls/schema";
 import { getEnv } from "@/lib/env";
 import { AUDIT_MAX_LIMIT } from "@/lib/slack/audit-api";
@@ -16,8 +16,8 @@ export type PullResult =
 
 
 export type PullOptions = {
-  /** Asked between pages: a stopping worker ends the run at a page boundary. */
-  shouldStop?: () => boolean;
+  /** Aborted when the worker shuts down: the run ends at a page boundary, abandoning a request in flight. */
+  stopSignal?: AbortSignal;
   /** The clock that ends each new window (tests move it with the emulator's). */
   now?: () => Date;
   /** Audit page size; Slack's maximum unless a test needs many small pages. */
@@ -36,7 +36,8 @@ export async function runPull(request: PullRequest, logger: Logger, options: Pul
 
   const locked = await withPullLock(source.id, request.logType, async (session) => {
     const now = Math.floor((options.now?.() ?? new Date()).getTime() / 1000);
-    const plan = planAuditWindow(await readCheckpoint(session, source.id, request.logType), now, source.backfillMinutes);
+    const state = await readCheckpoint(session, source.id, request.logType);
+    const plan = planAuditWindow(state, now, source.backfillMinutes);
     if (plan.isCheckpointUnreadable) logger.warn({ sourceId: source.id, logType: request.logType }, "unreadable checkpoint; reading again from the backfill window");
     const { runId, abandoned } = await startPullRun(session, request, { oldest: new Date(plan.window.oldest * 1000), latest: new Date(plan.window.latest * 1000) });
     if (abandoned) logger.warn({ sourceId: source.id, logType: request.logType, abandoned }, "marked runs of a stopped worker as abandoned");
@@ -52,18 +53,22 @@ export async function runPull(request: PullRequest, logger: Logger, options: Pul
         source: label,
         token,
         schema,
-        checkpoint: plan.checkpoint,
-        window: plan.window,
+        plan,
+        replan: (slackNow) => planAuditWindow(state, slackNow, source.backfillMinutes),
         auditApiUrl: getEnv().SLACK_AUDIT_API_URL,
         pageLimit: options.pageLimit ?? AUDIT_MAX_LIMIT,
-        shouldStop: options.shouldStop ?? (() => false),
+        stopSignal: options.stopSignal ?? new AbortController().signal,
         logger,
       });
       return { runId, end };
     } catch (error) {
-      // Postgres refused a page (or the connection broke): what was committed before stays, and the
-      // run says why it stopped. If the connection is gone this fails too, and the next run marks it abandoned.
-      await finishPullRun(session, runId, { outcome: "FAILED", errorCode: "storage_failed", error: `Tributary could not store a page: ${error instanceof Error ? error.message : String(error)}` }).catch(() => {});
+      // What was committed before stays, and the run says why it stopped. If the connection is gone
+      // this write fails too, and the next run marks the run abandoned.
+      const detail = error instanceof Error ? error.message : String(error);
+      const end = isDatabaseError(error)
+        ? { errorCode: "storage_failed", error: `Postgres could not store a page: ${detail}. Everything committed before is kept; the pull is retried.` }
+        : { errorCode: "internal_error", error: `Tributary failed while pulling: ${detail}. Everything committed before is kept; the pull is retried.` };
+      await finishPullRun(session, runId, { outcome: "FAILED", ...end }).catch(() => {});
       throw error;
     }
   });

@@ -18,6 +18,13 @@ export type PullSession = PoolClient;
 export async function withPullLock<T>(sourceId: string, logType: string, work: (session: PullSession) => Promise<T>): Promise<{ isLocked: true; value: T } | { isLocked: false }> {
   const session = await getPool().connect();
   let isBroken = false;
+  // pg-pool listens for errors on idle connections only. A pull holds its connection through
+  // Slack calls, and a Postgres restart meanwhile emits 'error' here: unheard, it would crash the
+  // worker and every pull in it. The failure then surfaces on the next query instead.
+  const onConnectionError = () => {
+    isBroken = true;
+  };
+  session.on("error", onConnectionError);
   try {
     const key = `pull:${sourceId}:${logType}`;
     const { rows } = await session.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked", [key]);
@@ -30,17 +37,18 @@ export async function withPullLock<T>(sourceId: string, logType: string, work: (
         isBroken = true;
       });
     }
-  } catch (error) {
-    isBroken ||= !isQueryError(error);
-    throw error;
   } finally {
+    session.removeListener("error", onConnectionError);
     session.release(isBroken);
   }
 }
 
-/** A statement Postgres refused (the connection is fine) rather than a connection that broke. */
-function isQueryError(error: unknown): boolean {
-  return typeof error === "object" && error !== null && "severity" in error && "code" in error;
+/** A statement Postgres refused or a connection that broke, as opposed to a bug in Tributary. */
+export function isDatabaseError(error: unknown): boolean {
+  if (typeof error !== "object" || error === null) return false;
+  if ("severity" in error && "code" in error) return true;
+  const message = error instanceof Error ? error.message : "";
+  return /Connection terminated|connection is closed|ECONNRESET|ECONNREFUSED|Query read timeout/i.test(message);
 }
 
 /**
@@ -76,6 +84,8 @@ export type PageCommit = {
   failures: ClassificationFailureInput[];
   /** The checkpoint after this page: written in the same transaction as the page's events. */
   checkpoint: unknown;
+  /** The window as it stands (planned again on Slack's clock when this machine's runs ahead). */
+  window?: { oldest: Date; latest: Date };
   /** Set on the last page of a run: the run ends with this outcome in the same transaction. */
   finish?: { outcome: Extract<PullOutcome, "SUCCEEDED" | "INCOMPLETE">; errorCode?: string; error?: string };
 };
@@ -86,7 +96,7 @@ export type PageCommit = {
  * before COMMIT loses the whole page and nothing else; the checkpoint then still points before it,
  * so the next run fetches it again. Exactly once, without trusting any process to finish.
  */
-export async function commitPage(session: PullSession, page: PageCommit): Promise<{ stored: number; duplicates: number }> {
+export async function commitPage(session: PullSession, page: PageCommit): Promise<{ stored: number; duplicates: number; quarantined: number }> {
   await session.query("BEGIN");
   try {
     let stored = 0;
@@ -117,28 +127,35 @@ export async function commitPage(session: PullSession, page: PageCommit): Promis
       stored = rows[0]?.stored ?? 0;
       newest = rows[0]?.newest ?? null;
     }
+    let quarantined = 0;
     if (page.failures.length > 0) {
-      await session.query(
-        `INSERT INTO classification_failures (id, source_id, log_type, pull_run_id, field, reason, payload)
-         SELECT 'cf_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, f.field, f.reason, f.payload
-         FROM unnest($4::text[], $5::text[], $6::text[]) AS f(field, reason, payload)`,
+      const result = await session.query(
+        `INSERT INTO classification_failures (id, source_id, log_type, pull_run_id, field, reason, payload, payload_hash)
+         SELECT 'cf_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3, f.field, f.reason, f.payload,
+                encode(sha256(convert_to(f.payload, 'UTF8')), 'hex')
+         FROM unnest($4::text[], $5::text[], $6::text[]) AS f(field, reason, payload)
+         ON CONFLICT (source_id, log_type, payload_hash) DO NOTHING`,
         [page.source.id, page.logType, page.runId, page.failures.map((f) => f.field), page.failures.map((f) => f.reason), page.failures.map((f) => f.payload)],
       );
+      quarantined = result.rowCount ?? 0;
     }
     await session.query(
       `INSERT INTO checkpoints (source_id, log_type, state, updated_at) VALUES ($1, $2, $3::jsonb, now())
        ON CONFLICT (source_id, log_type) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
       [page.source.id, page.logType, JSON.stringify(page.checkpoint)],
     );
-    const duplicates = page.events.length - stored;
+    // A record read again (the overlap, the inclusive boundary second, a resumed page) is a
+    // duplicate whether it was stored or quarantined the first time: fetched = stored + duplicates + failures.
+    const duplicates = page.events.length - stored + (page.failures.length - quarantined);
     await session.query(
       `UPDATE pull_runs SET pages = pages + 1, fetched = fetched + $2, stored = stored + $3, duplicates = duplicates + $4,
          failures = failures + $5,
          outcome = COALESCE($6::"PullOutcome", outcome),
          finished_at = CASE WHEN $6::text IS NULL THEN finished_at ELSE now() END,
-         error_code = COALESCE($7, error_code), error = COALESCE($8, error)
+         error_code = COALESCE($7, error_code), error = COALESCE($8, error),
+         window_oldest = COALESCE($9, window_oldest), window_latest = COALESCE($10, window_latest)
        WHERE id = $1`,
-      [page.runId, page.fetched, stored, duplicates, page.failures.length, page.finish?.outcome ?? null, page.finish?.errorCode ?? null, page.finish?.error ?? null],
+      [page.runId, page.fetched, stored, duplicates, quarantined, page.finish?.outcome ?? null, page.finish?.errorCode ?? null, page.finish?.error ?? null, page.window?.oldest ?? null, page.window?.latest ?? null],
     );
     await session.query(
       `UPDATE sources SET
@@ -149,7 +166,7 @@ export async function commitPage(session: PullSession, page: PageCommit): Promis
       [page.source.id, stored, newest, page.finish?.outcome === "SUCCEEDED"],
     );
     await session.query("COMMIT");
-    return { stored, duplicates };
+    return { stored, duplicates, quarantined };
   } catch (error) {
     await session.query("ROLLBACK").catch(() => {});
     throw error;

@@ -14,11 +14,26 @@ const MAX_FAILURE_PAYLOAD_CHARS = 1_000_000;
  */
 const UNSTORABLE_IN_JSONB = /(?<!\\)(?:\\\\)*\\u(?:0000|d[89a-f][0-9a-f]{2})/i;
 
+/** The unique key on events is a btree, which refuses entries over ~2.7 KB; Slack's ids are 36 characters. */
+const MAX_DEDUPE_KEY_LENGTH = 255;
+
+/**
+ * JSON text, or null when V8 cannot produce it: JSON.parse accepts deeper nesting (~5,000 levels)
+ * than JSON.stringify can write back (~4,000), and one such record must not fail its whole page.
+ */
+function serialize(value: unknown): string | null {
+  try {
+    return JSON.stringify(value) ?? "null";
+  } catch {
+    return null;
+  }
+}
+
 function failure(raw: unknown, field: string | null, reason: string): ClassificationFailureInput {
-  let payload = JSON.stringify(raw) ?? "null";
+  let payload = serialize(raw) ?? JSON.stringify({ unserializable: "the record is nested too deeply to be written back as JSON" });
   if (payload.length > MAX_FAILURE_PAYLOAD_CHARS) {
+    reason = `${reason} (record of ${payload.length.toLocaleString("en")} characters kept truncated)`;
     payload = payload.slice(0, MAX_FAILURE_PAYLOAD_CHARS);
-    reason = `${reason} (record of ${payload.length.toLocaleString("en")}+ characters kept truncated)`;
   }
   return { field, reason, payload };
 }
@@ -48,7 +63,15 @@ export function preparePage(
       failures.push(failure(raw, null, "record has no identity to store it exactly once"));
       continue;
     }
-    const json = JSON.stringify(result.event);
+    if (dedupeKey.length > MAX_DEDUPE_KEY_LENGTH) {
+      failures.push(failure(raw, null, `its identity is ${dedupeKey.length.toLocaleString("en")} characters long; at most ${MAX_DEDUPE_KEY_LENGTH} can be stored`));
+      continue;
+    }
+    const json = serialize(result.event);
+    if (json === null) {
+      failures.push(failure(raw, null, "nested too deeply to store (more than about 4,000 levels)"));
+      continue;
+    }
     if (UNSTORABLE_IN_JSONB.test(json)) {
       failures.push(failure(raw, null, "contains a NUL character or a broken surrogate pair, which cannot be stored as JSON"));
       continue;

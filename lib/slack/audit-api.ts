@@ -11,7 +11,8 @@ export const AUDIT_REQUEST_TIMEOUT_MS = 60_000;
 export const AUDIT_MAX_LIMIT = 9999;
 
 export type AuditLogsQuery = { oldest: number; latest: number; limit: number; cursor?: string };
-export type AuditLogsPage = { entries: unknown[]; nextCursor: string };
+/** `serverTime`: Slack's clock (the Date header, Unix seconds) when it answered, or null without one. */
+export type AuditLogsPage = { entries: unknown[]; nextCursor: string; serverTime: number | null };
 
 export type AuditCallResult =
   | { ok: true; page: AuditLogsPage }
@@ -31,7 +32,9 @@ const auditLogsSchema = z.object({
   response_metadata: z.object({ next_cursor: z.string().nullish() }).passthrough().nullish(),
 });
 
-export async function fetchAuditLogs(baseUrl: string, token: string, query: AuditLogsQuery, timeoutMs = AUDIT_REQUEST_TIMEOUT_MS): Promise<AuditCallResult> {
+/** `signal` aborts the request early (a worker shutting down); the outcome is then "unreachable". */
+export async function fetchAuditLogs(baseUrl: string, token: string, query: AuditLogsQuery, options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<AuditCallResult> {
+  const timeoutMs = options.timeoutMs ?? AUDIT_REQUEST_TIMEOUT_MS;
   // oldest and latest go out with every page: the cursor alone forgets them (elastic/integrations #8163).
   const params = new URLSearchParams({ oldest: String(query.oldest), latest: String(query.latest), limit: String(query.limit) });
   if (query.cursor) params.set("cursor", query.cursor);
@@ -40,7 +43,7 @@ export async function fetchAuditLogs(baseUrl: string, token: string, query: Audi
   try {
     response = await fetch(`${baseUrl}/logs?${params}`, {
       headers: { accept: "application/json", authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(timeoutMs),
+      signal: options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]) : AbortSignal.timeout(timeoutMs),
       redirect: "error",
     });
     if (response.status === 429) {
@@ -50,6 +53,7 @@ export async function fetchAuditLogs(baseUrl: string, token: string, query: Audi
     text = await response.text();
   } catch (error) {
     const isTimeout = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    if (options.signal?.aborted) return { ok: false, kind: "unreachable", detail: "request abandoned" };
     return { ok: false, kind: "unreachable", detail: isTimeout ? `no answer within ${Math.round(timeoutMs / 1000)} s` : "connection failed" };
   }
   let body: unknown;
@@ -68,5 +72,9 @@ export async function fetchAuditLogs(baseUrl: string, token: string, query: Audi
   }
   const parsed = auditLogsSchema.safeParse(body);
   if (!parsed.success) return { ok: false, kind: "unreachable", detail: "an answer without an entries list" };
-  return { ok: true, page: { entries: parsed.data.entries, nextCursor: parsed.data.response_metadata?.next_cursor ?? "" } };
+  const serverTime = Date.parse(response.headers.get("date") ?? "");
+  return {
+    ok: true,
+    page: { entries: parsed.data.entries, nextCursor: parsed.data.response_metadata?.next_cursor ?? "", serverTime: Number.isFinite(serverTime) ? Math.floor(serverTime / 1000) : null },
+  };
 }

@@ -22,7 +22,8 @@ export async function readPassword(prompt: string, options: { confirmPrompt?: st
 // one chunk and must answer both).
 let typedAhead = "";
 
-function readHidden(prompt: string): Promise<string> {
+/** One line typed without echo on a terminal (prompt on stderr). */
+export function readHidden(prompt: string): Promise<string> {
   return new Promise((resolve, reject) => {
     stderr.write(prompt);
     stdin.setRawMode(true);

@@ -73,6 +73,7 @@ CREATE TABLE "classification_failures" (
     "field" TEXT,
     "reason" TEXT NOT NULL,
     "payload" TEXT NOT NULL,
+    "payload_hash" TEXT NOT NULL,
     "received_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "classification_failures_pkey" PRIMARY KEY ("id")
@@ -110,6 +111,9 @@ CREATE UNIQUE INDEX "events_p_source_id_p_log_type_dedupe_key_key" ON "events"("
 
 -- CreateIndex
 CREATE INDEX "classification_failures_source_id_received_at_idx" ON "classification_failures"("source_id", "received_at" DESC);
+
+-- CreateIndex
+CREATE UNIQUE INDEX "classification_failures_source_id_log_type_payload_hash_key" ON "classification_failures"("source_id", "log_type", "payload_hash");
 
 -- AddForeignKey
 ALTER TABLE "checkpoints" ADD CONSTRAINT "checkpoints_source_id_fkey" FOREIGN KEY ("source_id") REFERENCES "sources"("id") ON DELETE CASCADE ON UPDATE CASCADE;
