@@ -7,7 +7,7 @@ import { oldestSecondReached, planAuditWindow } from "@/features/pulls/audit-log
 import { runPull, type PullOptions } from "@/features/pulls/jobs";
 import { withPullLock } from "@/features/pulls/mutations";
 import { preparePage } from "@/features/pulls/normalize-page";
-import { db } from "@/lib/db";
+import { db, getPool } from "@/lib/db";
 import { createRedisConnection } from "@/lib/queue/connection";
 import { freePort, startCommand, uniqueSuffix, waitUntil } from "@/scripts/lib/test-helpers";
 import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
@@ -159,6 +159,18 @@ describe("audit-log pulls", () => {
     expect(held).toEqual({ isLocked: true, value: { status: "skipped", reason: "busy" } });
     expect(await db.pullRun.count({ where: { sourceId } })).toBe(0);
     expect((await pull(sourceId)).stored).toBe(3);
+  });
+
+  it("survives Postgres dropping a pull's connection mid-pull, and frees its lock", async () => {
+    const dropped = withPullLock("dropped-source", AUDIT, async (session) => {
+      const { rows } = await session.query<{ pid: number }>("SELECT pg_backend_pid() AS pid");
+      await getPool().query("SELECT pg_terminate_backend($1)", [rows[0]!.pid]);
+      // Time for the connection's error event to arrive while the pull holds it (no listener: a crash).
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await session.query("SELECT 1");
+    });
+    await expect(dropped).rejects.toThrow();
+    expect(await withPullLock("dropped-source", AUDIT, async () => "pulled again")).toEqual({ isLocked: true, value: "pulled again" });
   });
 
   it("ends a window at Slack's time when this machine's clock runs ahead, so later events are not skipped", async () => {
