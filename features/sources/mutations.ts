@@ -128,6 +128,35 @@ export type SlackGrant = {
   installerName: string | null;
 };
 
+type GrantFacts = Omit<SlackGrant, "validatedLogTypes" | "accessToken">;
+
+/** The columns a grant writes: the same from the wizard's callback and from the command line. */
+function grantColumns(grant: GrantFacts, actorId: string | null, at: Date) {
+  return {
+    grantedClientId: grant.clientId,
+    grantedScopes: grant.scopes,
+    grantedAt: at,
+    grantedById: actorId,
+    slackTeamId: grant.teamId,
+    slackTeamName: grant.teamName,
+    slackEnterpriseId: grant.enterpriseId,
+    slackEnterpriseName: grant.enterpriseName,
+    isEnterpriseInstall: grant.isEnterpriseInstall,
+    slackUrl: grant.slackUrl,
+    installerUserId: grant.installerUserId,
+    installerName: grant.installerName,
+  };
+}
+
+function grantAuditDetails(grant: GrantFacts) {
+  return {
+    scopes: grant.scopes,
+    installedOn: grant.isEnterpriseInstall ? `organization ${grant.enterpriseId}` : `workspace ${grant.teamId}`,
+    installer: grant.installerName ? `${grant.installerName} (${grant.installerUserId})` : grant.installerUserId,
+    clientId: grant.clientId,
+  };
+}
+
 /**
  * Stores a granted token and what Slack said about the install. A re-grant replaces the token but
  * keeps the source's history (checkpoints, events): it is the same source, pulled with a new key.
@@ -142,31 +171,14 @@ export async function recordGrant(sourceId: string, grant: SlackGrant, audit: Au
     await tx.source.update({
       where: { id: sourceId },
       data: {
-        grantedClientId: grant.clientId,
-        grantedScopes: grant.scopes,
-        grantedAt: new Date(),
-        grantedById: audit.actor.id,
-        slackTeamId: grant.teamId,
-        slackTeamName: grant.teamName,
-        slackEnterpriseId: grant.enterpriseId,
-        slackEnterpriseName: grant.enterpriseName,
-        isEnterpriseInstall: grant.isEnterpriseInstall,
-        slackUrl: grant.slackUrl,
-        installerUserId: grant.installerUserId,
-        installerName: grant.installerName,
+        ...grantColumns(grant, audit.actor.id, new Date()),
         // A source that had failed because its token died is healthy again once re-granted.
         ...(source.status === "ERROR" ? { status: "ACTIVE" as const } : {}),
         updatedById: audit.actor.id,
       },
       select: { id: true },
     });
-    const details = {
-      scopes: grant.scopes,
-      installedOn: grant.isEnterpriseInstall ? `organization ${grant.enterpriseId}` : `workspace ${grant.teamId}`,
-      installer: grant.installerName ? `${grant.installerName} (${grant.installerUserId})` : grant.installerUserId,
-      clientId: grant.clientId,
-    };
-    await recordAudit(audit, { action: "source.granted", target: target(source), details }, tx);
+    await recordAudit(audit, { action: "source.granted", target: target(source), details: grantAuditDetails(grant) }, tx);
     return { ok: true as const, isFirstGrant: source.grantedAt === null, status: source.status === "ERROR" ? "ACTIVE" : source.status };
   });
 }
@@ -238,18 +250,7 @@ export async function createGrantedSource(input: GrantedSourceInput, audit: Audi
           status: "ACTIVE",
           clientId: input.clientId,
           credentialsSavedAt: now,
-          grantedClientId: input.clientId,
-          grantedScopes: grant.scopes,
-          grantedAt: now,
-          grantedById: audit.actor.id,
-          slackTeamId: grant.teamId,
-          slackTeamName: grant.teamName,
-          slackEnterpriseId: grant.enterpriseId,
-          slackEnterpriseName: grant.enterpriseName,
-          isEnterpriseInstall: grant.isEnterpriseInstall,
-          slackUrl: grant.slackUrl,
-          installerUserId: grant.installerUserId,
-          installerName: grant.installerName,
+          ...grantColumns({ ...grant, clientId: input.clientId }, audit.actor.id, now),
           backfillMinutes: config.backfillMinutes,
           alarmEnabled: input.alarm.isEnabled,
           alarmThresholdMinutes: input.alarm.thresholdMinutes,
@@ -263,8 +264,7 @@ export async function createGrantedSource(input: GrantedSourceInput, audit: Audi
       await storeSecret(sourceSecretAddress(source.id, SOURCE_SECRET.clientSecret), input.clientSecret, tx);
       await storeSecret(sourceSecretAddress(source.id, SOURCE_SECRET.accessToken), grant.accessToken, tx);
       await recordAudit(audit, { action: "source.created", target: target(source), details: { plan: config.plan, logTypes: config.logTypes, backfillMinutes: config.backfillMinutes } }, tx);
-      const installedOn = grant.isEnterpriseInstall ? `organization ${grant.enterpriseId}` : `workspace ${grant.teamId}`;
-      await recordAudit(audit, { action: "source.granted", target: target(source), details: { installedOn, installer: grant.installerUserId, clientId: input.clientId } }, tx);
+      await recordAudit(audit, { action: "source.granted", target: target(source), details: grantAuditDetails({ ...grant, clientId: input.clientId }) }, tx);
       const alarm = { alarmEnabled: input.alarm.isEnabled, alarmThresholdMinutes: input.alarm.thresholdMinutes, alarmRecipients: input.alarm.recipients };
       await recordAudit(audit, { action: "source.activated", target: target(source), details: alarm }, tx);
       return { ok: true as const, sourceId: source.id };
