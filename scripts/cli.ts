@@ -233,7 +233,7 @@ async function sourcesAddSlack(args: string[], out: (line: string) => void): Pro
   if (!plan) throw new UsageError("--plan: must be enterprise-grid or paid");
   const logTypes = values["log-types"]!.split(",").map((type) => type.trim()).filter(Boolean);
   for (const type of logTypes) if (!(LOG_TYPES as readonly string[]).includes(type)) throw new UsageError(`--log-types: unknown log type "${type}" (known: ${LOG_TYPES.join(", ")})`);
-  const backfillMinutes = parse(backfillMinutesSchema, values["backfill-hours"] === undefined ? BACKFILL_DEFAULT_MINUTES : Number(values["backfill-hours"]) * 60, "--backfill-hours", "must be a whole number of hours from 0 to 720");
+  const backfillMinutes = parse(backfillMinutesSchema, values["backfill-hours"] === undefined ? BACKFILL_DEFAULT_MINUTES : Number(values["backfill-hours"]) * 60, "--backfill-hours", "must be a number of hours from 0 to 720");
   const config = parse(sourceConfigSchema, { name: values.name, plan, logTypes, backfillMinutes }, "--name/--plan/--log-types");
   const clientId = parse(clientIdSchema, values["client-id"], "--client-id");
   const recipients = parse(recipientsSchema, values["alarm-recipients"] ?? "", "--alarm-recipients");

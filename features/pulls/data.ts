@@ -8,13 +8,12 @@ import { db } from "@/lib/db";
 export async function loadPullSource(sourceId: string) {
   const source = await db.source.findUnique({
     where: { id: sourceId },
-    select: { id: true, name: true, status: true, logTypes: true, backfillMinutes: true, slackTeamId: true, isEnterpriseInstall: true },
+    select: { id: true, name: true, status: true, logTypes: true, backfillMinutes: true },
   });
   if (!source) return null;
   const logTypes: LogType[] = source.logTypes.filter(isLogType);
   return { ...source, logTypes, readToken: () => readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken)) };
 }
-export type PullSource = NonNullable<Awaited<ReturnType<typeof loadPullSource>>>;
 
 /** The checkpoint as stored, read on the pull's own connection (which holds the pull lock). */
 export async function readCheckpoint(session: PullSession, sourceId: string, logType: string): Promise<unknown> {

@@ -14,7 +14,6 @@ export type PullResult =
   | { status: "ran"; run: PullRunSummary; end: PullEnd }
   | { status: "skipped"; reason: PullSkip };
 
-
 export type PullOptions = {
   /** Aborted when the worker shuts down: the run ends at a page boundary, abandoning a request in flight. */
   stopSignal?: AbortSignal;
