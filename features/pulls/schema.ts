@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { PullOutcome, PullTrigger } from "@/lib/generated/prisma/enums";
 
 // What the pull engine keeps between runs and reports about each run. Isomorphic: the worker, the
 // CLI and (later) the dashboard read the same definitions.
@@ -25,11 +26,7 @@ export const auditCheckpointSchema = z.object({
 export type AuditCheckpoint = z.infer<typeof auditCheckpointSchema>;
 export const EMPTY_AUDIT_CHECKPOINT: AuditCheckpoint = { watermark: null, window: null };
 
-export const PULL_TRIGGERS = ["SCHEDULED", "MANUAL"] as const;
-export type PullTrigger = (typeof PULL_TRIGGERS)[number];
-
-export const PULL_OUTCOMES = ["RUNNING", "SUCCEEDED", "INCOMPLETE", "FAILED", "ABANDONED"] as const;
-export type PullOutcome = (typeof PULL_OUTCOMES)[number];
+export type { PullOutcome, PullTrigger };
 
 export const PULL_OUTCOME_LABELS: Record<PullOutcome, string> = {
   RUNNING: "Running",
