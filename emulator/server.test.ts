@@ -127,6 +127,15 @@ describe("injected faults", () => {
     expect((await call()).status).toBe(200);
   });
 
+  it("lets `after` requests through first, and can drop the connection without an answer", async () => {
+    await control("/faults", { body: { kind: "connection_reset", count: 1, after: 2, token: "xoxp-reset" } });
+    const call = () => fetch(`${emulator.slackApiUrl}/auth.test`, { method: "POST", headers: { authorization: "Bearer xoxp-reset" } });
+    expect((await call()).status).toBe(200);
+    expect((await call()).status).toBe(200);
+    await expect(call()).rejects.toThrow();
+    expect((await call()).status).toBe(200);
+  });
+
   it("scopes a fault to one app's client ID or one token, leaving everyone else's requests alone", async () => {
     await control("/faults", { body: { kind: "server_error", count: 1, clientId: "111.222" } });
     await control("/faults", { body: { kind: "service_unavailable", count: 1, token: "xoxp-faulty" } });

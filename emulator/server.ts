@@ -109,12 +109,16 @@ function takeFault(context: RequestContext): Fault | null {
     (!candidate.token || presentedToken(context) === candidate.token);
   const fault = state.faults.find(applies);
   if (!fault) return null;
+  if (fault.after > 0) {
+    fault.after -= 1;
+    return null;
+  }
   fault.remaining -= 1;
   state.faults = state.faults.filter((candidate) => candidate.remaining > 0);
   return fault;
 }
 
-function faultReply(fault: Fault): Reply | "hang" {
+function faultReply(fault: Fault): Reply | "hang" | "reset" {
   switch (fault.kind) {
     case "ratelimited":
       return ratelimited(fault.retryAfterSeconds);
@@ -128,6 +132,8 @@ function faultReply(fault: Fault): Reply | "hang" {
       return html("<!DOCTYPE html><html><head><title>Slack is having trouble</title></head><body><h1>Something went wrong</h1></body></html>", 502);
     case "hang":
       return "hang";
+    case "connection_reset":
+      return "reset";
   }
 }
 
@@ -221,6 +227,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           response.once("close", () => hanging.delete(response));
           return;
         }
+        // The socket closes without an answer: the client sees ECONNRESET / "socket hang up".
+        if (reply === "reset") return request.socket.destroy();
         return writeReply(response, reply);
       }
       if (route === "unknown_method") return writeReply(response, { ...webApiError("unknown_method"), status: 404 });
