@@ -9,7 +9,7 @@ import { findUser, findWorkspace, ownerOf, workspacesWithLogs } from "@/emulator
 // The control API under /_emulator: what a test, the demo or a benchmark changes about the world.
 // JSON in, JSON out; errors are { error, message } with a 4xx status. Documented in README.md.
 
-const FAULT_KINDS = ["ratelimited", "server_error", "service_unavailable", "hang", "malformed_json", "html_error", "connection_reset"] as const satisfies readonly FaultKind[];
+const FAULT_KINDS = ["ratelimited", "server_error", "service_unavailable", "hang", "malformed_json", "html_error", "connection_reset", "slack_error"] as const satisfies readonly FaultKind[];
 // Generated synchronously inside one request: large enough for any test, small enough not to stall.
 const MAX_GENERATED_PER_CALL = 100_000;
 
@@ -66,6 +66,7 @@ const faultSchema = z.object({
   kind: z.enum(FAULT_KINDS),
   count: z.number().int().min(1).max(100_000).default(1),
   after: wholeNumber(100_000).default(0),
+  error: z.string().regex(/^[a-z_]{1,64}$/).default("invalid_auth"),
   retryAfterSeconds: wholeNumber(3600).default(30),
   pathPrefix: z.string().startsWith("/").nullable().default(null),
   clientId: z.string().min(1).max(100).nullable().default(null),

@@ -136,6 +136,17 @@ describe("injected faults", () => {
     expect((await call()).status).toBe(200);
   });
 
+  it("refuses with a chosen Slack error the way each API does", async () => {
+    await control("/faults", { body: { kind: "slack_error", error: "invalid_auth", count: 2, token: "xoxp-refused" } });
+    const headers = { authorization: "Bearer xoxp-refused" };
+    const web = await fetch(`${emulator.slackApiUrl}/team.accessLogs`, { method: "POST", headers });
+    expect(web.status).toBe(200);
+    expect(await web.json()).toEqual({ ok: false, error: "invalid_auth" });
+    const audit = await fetch(`${emulator.slackAuditApiUrl}/logs`, { headers });
+    expect(audit.status).toBe(401);
+    expect(await audit.json()).toMatchObject({ ok: false, error: "invalid_auth" });
+  });
+
   it("scopes a fault to one app's client ID or one token, leaving everyone else's requests alone", async () => {
     await control("/faults", { body: { kind: "server_error", count: 1, clientId: "111.222" } });
     await control("/faults", { body: { kind: "service_unavailable", count: 1, token: "xoxp-faulty" } });

@@ -3,6 +3,7 @@ import type { AddressInfo, Socket } from "node:net";
 import { handleAuditActions, handleAuditLogs, handleAuditSchemas, seedAuditHistory } from "@/emulator/audit";
 import { checkToken, presentedToken } from "@/emulator/auth";
 import { handleControl } from "@/emulator/control";
+import { auditError } from "@/emulator/auth";
 import { html, json, readBody, webApiError, type Reply, type RequestContext } from "@/emulator/http";
 import { clientCredentials, handleAuthorizeDecision, handleAuthorizePage, handleAuthRevoke, handleAuthTest, handleOAuthV2Access } from "@/emulator/oauth";
 import { createRandom } from "@/emulator/random";
@@ -118,8 +119,11 @@ function takeFault(context: RequestContext): Fault | null {
   return fault;
 }
 
-function faultReply(fault: Fault): Reply | "hang" | "reset" {
+function faultReply(fault: Fault, path: string): Reply | "hang" | "reset" {
   switch (fault.kind) {
+    case "slack_error":
+      // As each API reports a refusal: the Audit API with a 4xx status, the Web API with HTTP 200.
+      return path.startsWith("/audit/") ? auditError(/^(not_authed|invalid_auth|token_revoked|token_expired|account_inactive)$/.test(fault.error) ? 401 : 403, fault.error) : webApiError(fault.error);
     case "ratelimited":
       return ratelimited(fault.retryAfterSeconds);
     case "server_error":
@@ -221,7 +225,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       // Only requests Slack would answer spend a fault, so a stray favicon request cannot use one up.
       const fault = takeFault(context);
       if (fault) {
-        const reply = faultReply(fault);
+        const reply = faultReply(fault, context.path);
         if (reply === "hang") {
           hanging.add(response);
           response.once("close", () => hanging.delete(response));

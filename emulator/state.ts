@@ -72,12 +72,13 @@ export type IntegrationLogEntry = { date: string; change_type: string; user_id: 
 /** Millions of audit events derived from a seed on demand (emulator/audit.ts), never stored. */
 export type BulkAuditConfig = { enterpriseId: string; seed: string; count: number; oldest: number; latest: number };
 
-export type FaultKind = "ratelimited" | "server_error" | "service_unavailable" | "hang" | "malformed_json" | "html_error" | "connection_reset";
+export type FaultKind = "ratelimited" | "server_error" | "service_unavailable" | "hang" | "malformed_json" | "html_error" | "connection_reset" | "slack_error";
 /**
  * Null filters match everything; clientId and token scope a fault to one app or one token, so parallel tests don't take each other's.
  * `after` matching requests are answered normally first, so a test can fail the third page of a walk.
+ * `error` is the code a `slack_error` fault answers with (an IP allow-list turning a token away, say).
  */
-export type Fault = { kind: FaultKind; remaining: number; after: number; retryAfterSeconds: number; pathPrefix: string | null; clientId: string | null; token: string | null };
+export type Fault = { kind: FaultKind; remaining: number; after: number; error: string; retryAfterSeconds: number; pathPrefix: string | null; clientId: string | null; token: string | null };
 
 /** Events per minute the traffic generator adds, per org/workspace. */
 export type TrafficRates = { auditPerMinute: number; accessPerMinute: number; integrationPerMinute: number };
