@@ -57,6 +57,8 @@ const ACTION_POLICY: Record<string, Access> = {
   "features/users/actions.ts#resetUserPasswordAction": "users:manage",
   // Authorized by the single-use token it is given, not by a session.
   "features/users/actions.ts#setPasswordAction": "public",
+  "features/sources/actions.ts#pauseSourceAction": "sources:manage",
+  "features/sources/actions.ts#resumeSourceAction": "sources:manage",
   "features/wizard/actions.ts#createSourceAction": "sources:manage",
   "features/wizard/actions.ts#updateSourceConfigAction": "sources:manage",
   "features/wizard/actions.ts#saveCredentialsAction": "sources:manage",

@@ -74,6 +74,11 @@ export const envSchema = z.object({
   SLACK_API_URL: httpUrl.default("https://slack.com/api"),
   SLACK_AUDIT_API_URL: httpUrl.default("https://api.slack.com/audit/v1"),
   SLACK_OAUTH_AUTHORIZE_URL: httpUrl.default("https://slack.com/oauth/v2/authorize"),
+  // How long a pull waits for one Slack answer before retrying (a 9,999-row audit page can be slow).
+  SLACK_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(600).default(60),
+  // The window of Tributary's own per-token rate limiter (Slack's tiers are per minute). Only tests
+  // and benchmarks against the emulator's sped-up clock change it.
+  SLACK_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   PORT: port(3000),
   WORKER_HEALTH_PORT: port(3001),
   // 127.0.0.1 keeps the endpoint private on a shared host; 0.0.0.0 lets a container's probe reach it.

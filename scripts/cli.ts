@@ -11,12 +11,14 @@ import { streamEvents } from "@/features/events/data";
 import { getLogSchema, listLogSchemaNames } from "@/features/events/log-schema";
 import { normalizeRecord } from "@/features/events/normalize";
 import { parseRawRecords } from "@/features/events/records";
-import { runPull } from "@/features/pulls/jobs";
-import { PULL_SKIP_MESSAGES } from "@/features/pulls/schema";
+import { runPull, runReplay } from "@/features/pulls/jobs";
+import { createReplay } from "@/features/pulls/mutations";
+import { REPLAY_REFUSAL_MESSAGES, startReplay } from "@/features/pulls/replays";
+import { PULL_SKIP_MESSAGES, replayRequestSchema } from "@/features/pulls/schema";
 import { countSecretsByKey } from "@/features/secrets/data";
 import { rotateSecrets } from "@/features/secrets/mutations";
 import { findSource } from "@/features/sources/data";
-import { createGrantedSource } from "@/features/sources/mutations";
+import { createGrantedSource, pauseSource, resumeSource } from "@/features/sources/mutations";
 import { ALARM_DEFAULT_MINUTES, BACKFILL_DEFAULT_MINUTES, backfillMinutesSchema, clientIdSchema, clientSecretSchema, LOG_TYPES, recipientsSchema, sourceConfigSchema } from "@/features/sources/schema";
 import { isEmailTaken } from "@/features/users/data";
 import { createUserWithPassword, setPasswordByEmail } from "@/features/users/mutations";
@@ -25,7 +27,8 @@ import { inspectUserToken } from "@/features/wizard/slack-grant";
 import { disconnectDatabase } from "@/lib/db";
 import { ConfigError, getEnv, loadEnvFiles } from "@/lib/env";
 import { hashPassword } from "@/lib/password";
-import { closeProducerQueues, schedulePullsNow } from "@/lib/queue/producer";
+import { closeProducerQueues, removePullSchedulesNow, schedulePullsNow } from "@/lib/queue/producer";
+import { closeSharedSlackRateLimiter } from "@/lib/slack/rate-limiter";
 import { readHidden, readPassword } from "@/scripts/lib/prompt";
 
 const USAGE = `Usage: npx tributary <command> [options]
@@ -54,6 +57,14 @@ Commands:
   pull --source <id> [--log-type <type>] --once
       Runs one pull of each (or the given) log type of a source now, in the foreground, and prints
       each run's record as JSON. Exit code 1 if a run did not succeed.
+  sources pause --source <id>
+  sources resume --source <id>
+      Stops pulling a source without losing its place, or pulls it again from where each log type
+      stopped (the time missed is pulled). Resuming clears an error; it shows again if Slack still refuses.
+  replay --source <id> --log-type <type> --from <ISO time> --to <ISO time> [--once]
+      Reads one log type of a source again over [from, to]; what is stored already is skipped.
+      Queued for the worker and its ID printed; with --once, run now in the foreground instead,
+      printing each run as JSON until the replay ends (it waits out Slack's rate limits).
   events export --source <id> [--log-type <type>] [--from <ISO time>] [--to <ISO time>]
       Streams the source's stored events as NDJSON, oldest first (--from inclusive, --to exclusive).
   help
@@ -291,6 +302,58 @@ async function pullOnce(args: string[], out: (line: string) => void): Promise<nu
   return exitCode;
 }
 
+async function sourcesPauseOrResume(verb: "pause" | "resume", args: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({ args, options: { source: { type: "string" } }, strict: true });
+  if (!values.source) throw new UsageError(`sources ${verb} needs --source`);
+  const result = verb === "pause" ? await pauseSource(values.source, cliAudit()) : await resumeSource(values.source, cliAudit());
+  if (!result.ok) {
+    console.error(`tributary: ${result.reason === "not_found" ? `no source has the ID ${values.source}` : `the source cannot be ${verb}d in its current state`}`);
+    return 1;
+  }
+  const targets = result.logTypes.map((logType) => ({ sourceId: values.source!, logType }));
+  const isQueued = verb === "pause" ? await removePullSchedulesNow(targets) : await schedulePullsNow(targets, `resume${Date.now()}`);
+  out(verb === "pause" ? "Paused." : "Resumed; the time missed is pulled now.");
+  if (!isQueued) console.error("tributary: the queue did not answer; the worker applies the change at its next reconciliation (within 5 minutes).");
+  return 0;
+}
+
+async function replay(args: string[], out: (line: string) => void): Promise<number> {
+  const { values } = parseArgs({ args, options: { source: { type: "string" }, "log-type": { type: "string" }, from: { type: "string" }, to: { type: "string" }, once: { type: "boolean" } }, strict: true });
+  if (!values.source || !values["log-type"] || !values.from || !values.to) throw new UsageError("replay needs --source, --log-type, --from and --to");
+  const from = parse(isoTimeSchema, values.from, "--from", "must be an ISO-8601 time such as 2026-11-25T00:00:00Z");
+  const to = parse(isoTimeSchema, values.to, "--to", "must be an ISO-8601 time such as 2026-11-25T00:00:00Z");
+  const request = { sourceId: values.source, logType: parseLogType(values["log-type"]), from, to };
+  if (!values.once) {
+    const started = await startReplay(request, cliAudit());
+    if (!started.ok) throw new UsageError(`${started.field ? `--${started.field === "logType" ? "log-type" : started.field === "sourceId" ? "source" : started.field}: ` : ""}${started.message}`);
+    out(started.replayId);
+    if (!started.isQueued) console.error("tributary: the queue did not answer; the worker queues the replay at its next reconciliation (within 5 minutes).");
+    return 0;
+  }
+  const parsed = replayRequestSchema.safeParse(request);
+  if (!parsed.success) throw new UsageError(firstIssue(parsed.error));
+  const created = await createReplay(parsed.data, cliAudit());
+  if (!created.ok) {
+    console.error(`tributary: ${REPLAY_REFUSAL_MESSAGES[created.reason]}`);
+    return 1;
+  }
+  const logger = pino({ level: process.env.LOG_LEVEL === "debug" ? "debug" : "warn" }, pino.destination(2));
+  for (let attempt = 1; ; attempt += 1) {
+    const result = await runReplay(created.replayId, { attempt }, logger);
+    if (result.status === "skipped") {
+      console.error(`tributary: replay not run: ${PULL_SKIP_MESSAGES[result.reason]}`);
+      return 1;
+    }
+    if (result.run) out(JSON.stringify(result.run, null, 2));
+    const { end } = result;
+    if (end.outcome === "SUCCEEDED") return 0;
+    // The foreground stands in for the queue: it waits out Slack's (or the budget's) Retry-After.
+    if (!end.retry || attempt >= 100) return 1;
+    const waitSeconds = Math.max(1, end.retry.afterSeconds);
+    await new Promise((resolve) => setTimeout(resolve, waitSeconds * 1000));
+  }
+}
+
 const isoTimeSchema = z.iso.datetime({ offset: true }).transform((value) => new Date(value));
 
 async function eventsExport(args: string[]): Promise<number> {
@@ -328,6 +391,9 @@ export async function main(argv: string[], root = process.cwd(), out: (line: str
         return await keysRotate(rest, out);
       case "sources add-slack":
         return await sourcesAddSlack(rest, out);
+      case "sources pause":
+      case "sources resume":
+        return await sourcesPauseOrResume(verb as "pause" | "resume", rest, out);
       case "events export":
         return await eventsExport(rest);
       default:
@@ -339,6 +405,8 @@ export async function main(argv: string[], root = process.cwd(), out: (line: str
         return await parseRecords(argv.slice(1));
       case "pull":
         return await pullOnce(argv.slice(1), out);
+      case "replay":
+        return await replay(argv.slice(1), out);
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
@@ -355,6 +423,7 @@ export async function main(argv: string[], root = process.cwd(), out: (line: str
     return 1;
   } finally {
     await closeProducerQueues();
+    await closeSharedSlackRateLimiter();
     await disconnectDatabase();
   }
 }

@@ -1,8 +1,9 @@
 import type { Queue } from "bullmq";
 import type { Logger } from "pino";
+import { listQueuedReplayIds } from "@/features/pulls/data";
 import { listPullTargets } from "@/features/sources/data";
 import { getEnv } from "@/lib/env";
-import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_SCHEDULER_ID, PULL_JOB, pullSchedulerId, SYSTEM_JOB, type QueueName } from "@/lib/queue/queues";
+import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_SCHEDULER_ID, PULL_JOB, pullSchedulerId, REPLAY_JOB, SYSTEM_JOB, type QueueName } from "@/lib/queue/queues";
 
 type DesiredScheduler = {
   queue: QueueName;
@@ -47,5 +48,8 @@ export async function reconcileSchedulers(queues: Record<QueueName, Queue>, logg
   for (const scheduler of desired) {
     await queues[scheduler.queue].upsertJobScheduler(scheduler.id, { every: scheduler.everyMs }, { name: scheduler.jobName, data: scheduler.data });
   }
-  logger.info({ schedulers: desired.length, removed }, "job schedulers reconciled");
+  // The job ID is the replay's, so a replay whose job is still in Redis is not queued twice.
+  const replays = await listQueuedReplayIds();
+  for (const replayId of replays) await queues.pulls.add(REPLAY_JOB, { replayId }, { jobId: `replay-${replayId}` });
+  logger.info({ schedulers: desired.length, removed, queuedReplays: replays.length }, "job schedulers reconciled");
 }

@@ -23,6 +23,11 @@ export const AUDIT_ACTIONS = {
   "source.grant_failed": "Slack access refused",
   "source.activated": "Source activated",
   "source.discarded": "Unfinished source discarded",
+  "source.failed": "Source stopped by a Slack error",
+  "source.recovered": "Source recovered",
+  "source.paused": "Source paused",
+  "source.resumed": "Source resumed",
+  "source.replay_requested": "Replay requested",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 const auditActionSchema = z.enum(Object.keys(AUDIT_ACTIONS) as [AuditAction, ...AuditAction[]]);
@@ -31,6 +36,8 @@ const auditActionSchema = z.enum(Object.keys(AUDIT_ACTIONS) as [AuditAction, ...
 export type AuditActor = { id: string | null; label: string };
 export const CLI_ACTOR: AuditActor = { id: null, label: "command line" };
 export const ANONYMOUS_ACTOR: AuditActor = { id: null, label: "anonymous" };
+/** Changes the worker makes by itself: a source stopped by a Slack error, or working again. */
+export const WORKER_ACTOR: AuditActor = { id: null, label: "Tributary worker" };
 
 export type AuditContext = { actor: AuditActor; ipAddress?: string | null; requestId?: string | null };
 

@@ -3,6 +3,7 @@ import type { LogSchema } from "@/features/events/log-schema";
 import { commitPage, finishPullRun, type PullSession } from "@/features/pulls/mutations";
 import { preparePage } from "@/features/pulls/normalize-page";
 import { AUDIT_OVERLAP_SECONDS, auditCheckpointSchema, EMPTY_AUDIT_CHECKPOINT, type AuditCheckpoint } from "@/features/pulls/schema";
+import { describeSlackFailure, WORKER_STOPPING, type PullEnd, type PullFailure, type SlackCallGate } from "@/features/pulls/pull-end";
 import { fetchAuditLogs, type AuditCallResult } from "@/lib/slack/audit-api";
 
 // The Audit Logs API puller (reference §1.4 and §7). Slack serves newest first, with inclusive
@@ -47,40 +48,11 @@ export function oldestSecondReached(entries: readonly unknown[], bounds: { oldes
   return oldest;
 }
 
-export type PullEnd =
-  | { outcome: "SUCCEEDED" }
-  | { outcome: "INCOMPLETE" | "FAILED"; errorCode: string; error: string; retry: { afterSeconds: number } | null };
-
-const WORKER_STOPPING = {
-  outcome: "INCOMPLETE" as const,
-  errorCode: "worker_stopping",
-  error: "The worker was shutting down; the next run continues this window where it stopped.",
-  retry: null,
-} satisfies PullEnd;
-
-/** How a failed call ends the run, in words an operator can act on. Issue 7 refines the advice per error. */
-function describeFailure(result: Exclude<AuditCallResult, { ok: true }>): Exclude<PullEnd, { outcome: "SUCCEEDED" }> {
-  if (result.kind === "ratelimited") {
-    return {
-      outcome: "INCOMPLETE",
-      errorCode: "ratelimited",
-      error: `Slack's audit-log rate limit (50 calls a minute, shared by every app in the organization) was reached; Slack asked to wait ${result.retryAfterSeconds} s. Everything read so far is stored and the pull continues from there.`,
-      retry: { afterSeconds: result.retryAfterSeconds },
-    };
-  }
-  if (result.kind === "unreachable") {
-    return { outcome: "FAILED", errorCode: "slack_unreachable", error: `Slack did not answer usably (${result.detail}). Everything read so far is stored; the pull is retried.`, retry: { afterSeconds: 0 } };
-  }
-  if (result.error === "invalid_cursor") {
-    return { outcome: "FAILED", errorCode: "invalid_cursor", error: "Slack refused its own paging cursor. Everything read so far is stored; the retry starts a fresh query from there.", retry: { afterSeconds: 0 } };
-  }
-  const scopes = result.needed ? ` (needed: ${result.needed}; granted: ${result.provided ?? "none"})` : "";
-  return { outcome: "FAILED", errorCode: result.error, error: `Slack refused the audit-log request with HTTP ${result.status} ${result.error}${scopes}.`, retry: null };
-}
-
 export type AuditPullContext = {
   session: PullSession;
   runId: string;
+  /** Set for a replay: its progress goes to the replay, and the end of its window moves no watermark. */
+  replayId?: string;
   source: { id: string; label: string };
   token: string;
   schema: LogSchema;
@@ -88,7 +60,10 @@ export type AuditPullContext = {
   /** Plans again from another "now": Slack's, when this machine's clock turns out to run ahead. */
   replan: (now: number) => AuditPlan;
   auditApiUrl: string;
+  timeoutMs: number;
   pageLimit: number;
+  /** Takes a call from Tributary's shared per-token budget before each request. */
+  gate: SlackCallGate;
   /** Aborted when the worker shuts down: the run stops at a page boundary, abandoning a request in flight. */
   stopSignal: AbortSignal;
   logger: Logger;
@@ -104,8 +79,12 @@ export async function pullAuditLogs(context: AuditPullContext): Promise<PullEnd>
   const logType = context.schema.name;
   // Fixed while a cursor pages: the cursor walks [oldest, resumeLatest] as it was when it began.
   let bounds = { oldest: window.oldest, latest: window.resumeLatest };
-  const fetchPage = (cursor?: string) =>
-    fetchAuditLogs(context.auditApiUrl, context.token, { oldest: bounds.oldest, latest: bounds.latest, limit: context.pageLimit, ...(cursor ? { cursor } : {}) }, { signal: stopSignal });
+  const fetchPage = async (cursor?: string): Promise<AuditCallResult | { ok: false; kind: "budget"; end: PullFailure }> => {
+    const admitted = await context.gate("audit.logs");
+    if (!admitted.ok) return { ok: false, kind: "budget", end: admitted.end };
+    const query = { oldest: bounds.oldest, latest: bounds.latest, limit: context.pageLimit, ...(cursor ? { cursor } : {}) };
+    return fetchAuditLogs(context.auditApiUrl, context.token, query, { signal: stopSignal, timeoutMs: context.timeoutMs });
+  };
 
   let resumeLatest = window.resumeLatest;
   let pending = fetchPage();
@@ -117,7 +96,7 @@ export async function pullAuditLogs(context: AuditPullContext): Promise<PullEnd>
       return WORKER_STOPPING;
     }
     if (!result.ok) {
-      const end = describeFailure(result);
+      const end = result.kind === "budget" ? result.end : describeSlackFailure(result, { logType, method: "audit/v1/logs" });
       await finishPullRun(session, runId, end);
       return end;
     }
@@ -146,7 +125,7 @@ export async function pullAuditLogs(context: AuditPullContext): Promise<PullEnd>
     const reached = oldestSecondReached(entries, bounds);
     if (reached !== null) resumeLatest = Math.min(resumeLatest, reached);
     const next: AuditCheckpoint = isLastPage
-      ? { watermark: Math.max(checkpoint.watermark ?? 0, window.latest), window: null }
+      ? { watermark: context.replayId ? checkpoint.watermark : Math.max(checkpoint.watermark ?? 0, window.latest), window: null }
       : { watermark: checkpoint.watermark, window: { ...window, resumeLatest } };
     const isStopping = !isLastPage && stopSignal.aborted;
     await commitPage(session, {
@@ -157,6 +136,7 @@ export async function pullAuditLogs(context: AuditPullContext): Promise<PullEnd>
       events: prepared.events,
       failures: prepared.failures,
       checkpoint: next,
+      ...(context.replayId ? { replayId: context.replayId } : {}),
       window: { oldest: new Date(window.oldest * 1000), latest: new Date(window.latest * 1000) },
       ...(isLastPage ? { finish: { outcome: "SUCCEEDED" as const } } : {}),
       ...(isStopping ? { finish: WORKER_STOPPING } : {}),

@@ -8,12 +8,27 @@ import { db } from "@/lib/db";
 export async function loadPullSource(sourceId: string) {
   const source = await db.source.findUnique({
     where: { id: sourceId },
-    select: { id: true, name: true, status: true, logTypes: true, backfillMinutes: true },
+    select: { id: true, name: true, status: true, logTypes: true, backfillMinutes: true, clientId: true },
   });
   if (!source) return null;
   const logTypes: LogType[] = source.logTypes.filter(isLogType);
-  return { ...source, logTypes, readToken: () => readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken)) };
+  return {
+    ...source,
+    logTypes,
+    readToken: () => readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken)),
+    readClientSecret: () => readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.clientSecret)),
+  };
 }
+export type PullSource = NonNullable<Awaited<ReturnType<typeof loadPullSource>>>;
+
+/** A replay with what its runs need. */
+export async function findReplay(replayId: string) {
+  return db.pullReplay.findUnique({
+    where: { id: replayId },
+    select: { id: true, sourceId: true, logType: true, windowFrom: true, windowTo: true, status: true, state: true, requestedAt: true, finishedAt: true, errorCode: true, error: true },
+  });
+}
+export type ReplayDetails = NonNullable<Awaited<ReturnType<typeof findReplay>>>;
 
 /** The checkpoint as stored, read on the pull's own connection (which holds the pull lock). */
 export async function readCheckpoint(session: PullSession, sourceId: string, logType: string): Promise<unknown> {
@@ -30,6 +45,7 @@ export async function findPullRun(runId: string): Promise<PullRunSummary | null>
     sourceId: run.sourceId,
     logType: run.logType,
     trigger: run.trigger,
+    replayId: run.replayId,
     attempt: run.attempt,
     startedAt: run.startedAt.toISOString(),
     finishedAt: iso(run.finishedAt),
@@ -58,4 +74,10 @@ export async function listLatestPullRuns<T extends string>(sourceId: string, log
       }),
     })),
   );
+}
+
+/** Replays still waiting for their first run: queued again at reconciliation in case Redis lost (or never got) the job. */
+export async function listQueuedReplayIds(): Promise<string[]> {
+  const replays = await db.pullReplay.findMany({ where: { status: "QUEUED" }, select: { id: true }, orderBy: { requestedAt: "asc" }, take: 1000 });
+  return replays.map((replay) => replay.id);
 }

@@ -1,10 +1,14 @@
 import type { PoolClient } from "pg";
-import type { ClassificationFailureInput, PullOutcome, PullRequest } from "@/features/pulls/schema";
-import { getPool } from "@/lib/db";
+import { recordAudit } from "@/features/audit/mutations";
+import type { AuditContext } from "@/features/audit/schema";
+import type { ClassificationFailureInput, PullOutcome, PullRequest, ReplayRequest } from "@/features/pulls/schema";
+import { db, getPool } from "@/lib/db";
+import type { ReplayStatus } from "@/lib/generated/prisma/enums";
 
-// Writes of the pull engine. Raw SQL through one pg connection per pull, because two things here
-// are out of Prisma's reach: a session advisory lock held for the whole pull, and set-based bulk
-// inserts with ON CONFLICT DO NOTHING. Every statement is parameterized.
+// Writes of the pull engine. The hot path is raw SQL through one pg connection per pull, because two
+// things there are out of Prisma's reach: a session advisory lock held for the whole pull, and
+// set-based bulk inserts with ON CONFLICT DO NOTHING. Every statement is parameterized. Replay
+// requests, off the hot path, go through Prisma.
 
 /** A pull's own connection: the advisory lock lives on it, and so do its page transactions. */
 export type PullSession = PoolClient;
@@ -56,17 +60,18 @@ export function isDatabaseError(error: unknown): boolean {
  * died: this session holds the lock, so no live process can be running them.
  */
 export async function startPullRun(session: PullSession, request: PullRequest, window: { oldest: Date; latest: Date } | null): Promise<{ runId: string; abandoned: number }> {
+  // A replay has its own lock, so it may run beside the pair's regular pull: each abandons only its own kind.
   const abandoned = await session.query(
     `UPDATE pull_runs SET outcome = 'ABANDONED', finished_at = now(),
        error = 'The worker running this pull stopped before it finished; the next run continued from its last stored page.'
-     WHERE source_id = $1 AND log_type = $2 AND outcome = 'RUNNING'`,
-    [request.sourceId, request.logType],
+     WHERE source_id = $1 AND log_type = $2 AND outcome = 'RUNNING' AND replay_id IS NOT DISTINCT FROM $3`,
+    [request.sourceId, request.logType, request.replayId ?? null],
   );
   const { rows } = await session.query<{ id: string }>(
-    `INSERT INTO pull_runs (id, source_id, log_type, trigger, job_id, attempt, worker_id, window_oldest, window_latest)
-     VALUES ('run_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3::"PullTrigger", $4, $5, $6, $7, $8)
+    `INSERT INTO pull_runs (id, source_id, log_type, trigger, job_id, attempt, worker_id, window_oldest, window_latest, replay_id)
+     VALUES ('run_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3::"PullTrigger", $4, $5, $6, $7, $8, $9)
      RETURNING id`,
-    [request.sourceId, request.logType, request.trigger, request.jobId ?? null, request.attempt ?? 1, request.workerId ?? null, window?.oldest ?? null, window?.latest ?? null],
+    [request.sourceId, request.logType, request.trigger, request.jobId ?? null, request.attempt ?? 1, request.workerId ?? null, window?.oldest ?? null, window?.latest ?? null, request.replayId ?? null],
   );
   return { runId: rows[0]!.id, abandoned: abandoned.rowCount ?? 0 };
 }
@@ -82,8 +87,17 @@ export type PageCommit = {
   fetched: number;
   events: StorableEvent[];
   failures: ClassificationFailureInput[];
-  /** The checkpoint after this page: written in the same transaction as the page's events. */
+  /**
+   * The progress after this page, written in the same transaction as the page's events: the pair's
+   * checkpoint, or a replay's own state (a replay never moves the regular pull's watermark).
+   */
   checkpoint: unknown;
+  replayId?: string;
+  /**
+   * Access logs: store an event only for a (user, IP, user agent) combination never seen before,
+   * recorded in access_logs_seen, so that events can age out without a combination coming back.
+   */
+  isFirstSightingOnly?: boolean;
   /** The window as it stands (planned again on Slack's clock when this machine's runs ahead). */
   window?: { oldest: Date; latest: Date };
   /** Set on the last page of a run: the run ends with this outcome in the same transaction. */
@@ -105,11 +119,19 @@ export async function commitPage(session: PullSession, page: PageCommit): Promis
       // One JSON document for the page, unpacked in SQL: a single round trip and a single parse,
       // where a parameter per column would make pg escape every event into an array literal.
       const document = `[${page.events.map((event) => `{"k":${JSON.stringify(event.dedupeKey)},"t":"${event.eventTime.toISOString()}","e":${event.json}}`).join(",")}]`;
+      // Data-modifying CTEs share one snapshot; `inserted` reads what `fresh` returns, so an event is
+      // stored only for a combination this very statement added to the seen set.
+      const firstSightings = page.isFirstSightingOnly
+        ? `, fresh AS (
+             INSERT INTO access_logs_seen (source_id, combination_key) SELECT DISTINCT $2, dedupe_key FROM input
+             ON CONFLICT DO NOTHING RETURNING combination_key
+           ), candidates AS (SELECT input.* FROM input JOIN fresh ON fresh.combination_key = input.dedupe_key)`
+        : `, candidates AS (SELECT * FROM input)`;
       const { rows } = await session.query<{ stored: number; newest: Date | null }>(
         `WITH input AS (
            SELECT x->>'k' AS dedupe_key, (x->>'t')::timestamptz AS event_time, x->'e' AS event
            FROM jsonb_array_elements($1::jsonb) AS x
-         ), inserted AS (
+         )${firstSightings}, inserted AS (
            INSERT INTO events (p_source_id, p_source_label, p_log_type, p_row_id, p_event_time, p_parse_time,
                                p_any_ip_addresses, p_any_emails, p_any_usernames, dedupe_key, event, pull_run_id)
            SELECT $2, $3, $4, event->>'p_row_id', event_time, (event->>'p_parse_time')::timestamptz,
@@ -117,7 +139,7 @@ export async function commitPage(session: PullSession, page: PageCommit): Promis
                   ARRAY(SELECT jsonb_array_elements_text(event->'p_any_emails')),
                   ARRAY(SELECT jsonb_array_elements_text(event->'p_any_usernames')),
                   dedupe_key, event, $5
-           FROM input
+           FROM candidates
            ON CONFLICT (p_source_id, p_log_type, dedupe_key) DO NOTHING
            RETURNING p_event_time
          )
@@ -139,11 +161,15 @@ export async function commitPage(session: PullSession, page: PageCommit): Promis
       );
       quarantined = result.rowCount ?? 0;
     }
-    await session.query(
-      `INSERT INTO checkpoints (source_id, log_type, state, updated_at) VALUES ($1, $2, $3::jsonb, now())
-       ON CONFLICT (source_id, log_type) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
-      [page.source.id, page.logType, JSON.stringify(page.checkpoint)],
-    );
+    if (page.replayId) {
+      await session.query("UPDATE pull_replays SET state = $2::jsonb WHERE id = $1", [page.replayId, JSON.stringify(page.checkpoint)]);
+    } else {
+      await session.query(
+        `INSERT INTO checkpoints (source_id, log_type, state, updated_at) VALUES ($1, $2, $3::jsonb, now())
+         ON CONFLICT (source_id, log_type) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+        [page.source.id, page.logType, JSON.stringify(page.checkpoint)],
+      );
+    }
     // A record read again (the overlap, the inclusive boundary second, a resumed page) is a
     // duplicate whether it was stored or quarantined the first time: fetched = stored + duplicates + failures.
     const duplicates = page.events.length - stored + (page.failures.length - quarantined);
@@ -157,13 +183,15 @@ export async function commitPage(session: PullSession, page: PageCommit): Promis
        WHERE id = $1`,
       [page.runId, page.fetched, stored, duplicates, quarantined, page.finish?.outcome ?? null, page.finish?.errorCode ?? null, page.finish?.error ?? null, page.window?.oldest ?? null, page.window?.latest ?? null],
     );
+    // A replay restores the past: it must not make a quiet or failing source look live to its alarm and health.
+    const isLive = !page.replayId;
     await session.query(
       `UPDATE sources SET
-         last_event_received_at = CASE WHEN $2 > 0 THEN now() ELSE last_event_received_at END,
+         last_event_received_at = CASE WHEN $2 > 0 AND $5 THEN now() ELSE last_event_received_at END,
          last_event_time = GREATEST(last_event_time, $3::timestamptz),
-         last_successful_pull_at = CASE WHEN $4 THEN now() ELSE last_successful_pull_at END
+         last_successful_pull_at = CASE WHEN $4 AND $5 THEN now() ELSE last_successful_pull_at END
        WHERE id = $1`,
-      [page.source.id, stored, newest, page.finish?.outcome === "SUCCEEDED"],
+      [page.source.id, stored, newest, page.finish?.outcome === "SUCCEEDED", isLive],
     );
     await session.query("COMMIT");
     return { stored, duplicates, quarantined };
@@ -181,4 +209,36 @@ export async function finishPullRun(session: PullSession, runId: string, end: { 
     end.errorCode ?? null,
     end.error ?? null,
   ]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Replays: "read this window again". The row holds the replay's own progress; its runs are PullRuns.
+
+export type ReplayRefusal = "not_found" | "wrong_state" | "log_type_not_enabled";
+
+/** Records a replay request with its audit entry; the caller queues it (features/pulls/replays.ts). */
+export async function createReplay(request: ReplayRequest, audit: AuditContext): Promise<{ ok: true; replayId: string } | { ok: false; reason: ReplayRefusal }> {
+  return db.$transaction(async (tx) => {
+    const source = await tx.source.findUnique({ where: { id: request.sourceId }, select: { id: true, name: true, status: true, logTypes: true, activatedAt: true } });
+    if (!source) return { ok: false as const, reason: "not_found" as const };
+    // Only a source that was set up has a token to replay with; a paused one may replay (it was asked for).
+    if (!source.activatedAt || !["ACTIVE", "PAUSED", "ERROR"].includes(source.status)) return { ok: false as const, reason: "wrong_state" as const };
+    if (!source.logTypes.includes(request.logType)) return { ok: false as const, reason: "log_type_not_enabled" as const };
+    const replay = await tx.pullReplay.create({
+      data: { sourceId: source.id, logType: request.logType, windowFrom: request.from, windowTo: request.to, requestedById: audit.actor.id, requestedBy: audit.actor.label },
+      select: { id: true },
+    });
+    const details = { replayId: replay.id, logType: request.logType, from: request.from.toISOString(), to: request.to.toISOString() };
+    await recordAudit(audit, { action: "source.replay_requested", target: { type: "source", id: source.id, label: source.name }, details }, tx);
+    return { ok: true as const, replayId: replay.id };
+  });
+}
+
+/** Moves a replay on; a finished replay (SUCCEEDED or FAILED) never changes again. */
+export async function updateReplayStatus(replayId: string, status: ReplayStatus, failure?: { errorCode: string; error: string }) {
+  const isFinal = status === "SUCCEEDED" || status === "FAILED";
+  await db.pullReplay.updateMany({
+    where: { id: replayId, status: { notIn: ["SUCCEEDED", "FAILED"] } },
+    data: { status, ...(isFinal ? { finishedAt: new Date() } : {}), errorCode: failure?.errorCode ?? null, error: failure?.error ?? null },
+  });
 }

@@ -1,6 +1,8 @@
 import { hasSecret } from "@/features/secrets/data";
+import { evaluateSourceHealth, type SourceHealth } from "@/features/sources/health";
 import { isLogType, SOURCE_SECRET, sourceSecretAddress, type LogType } from "@/features/sources/schema";
 import { db, type DatabaseClient } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 
 // Reads of sources as plain objects. Secrets are never selected here: a page learns only whether
 // one is stored.
@@ -33,6 +35,13 @@ const SOURCE_FIELDS = {
   lastSuccessfulPullAt: true,
   lastEventReceivedAt: true,
   lastEventTime: true,
+  errorCode: true,
+  errorDetail: true,
+  errorLogType: true,
+  errorSince: true,
+  nextRetryAt: true,
+  clientCredentialsError: true,
+  pausedAt: true,
   createdAt: true,
   updatedAt: true,
 } as const;
@@ -61,9 +70,12 @@ export async function listSources() {
 }
 export type SourceSummary = Awaited<ReturnType<typeof listSources>>[number];
 
-/** Every (source, log type) that should be pulled on a schedule, from Postgres alone. */
+/**
+ * Every (source, log type) that should be pulled on a schedule, from Postgres alone. A source in
+ * ERROR keeps its schedule: its pulls skip cheaply until the hourly retry is due.
+ */
 export async function listPullTargets(): Promise<{ sourceId: string; logType: LogType }[]> {
-  const sources = await db.source.findMany({ where: { status: "ACTIVE" }, select: { id: true, logTypes: true }, orderBy: { id: "asc" } });
+  const sources = await db.source.findMany({ where: { status: { in: ["ACTIVE", "ERROR"] } }, select: { id: true, logTypes: true }, orderBy: { id: "asc" } });
   return sources.flatMap((source) => source.logTypes.filter(isLogType).map((logType) => ({ sourceId: source.id, logType })));
 }
 
@@ -71,4 +83,17 @@ export async function listPullTargets(): Promise<{ sourceId: string; logType: Lo
 export async function isAppGrantedToAnotherSource(clientId: string | null, sourceId: string): Promise<boolean> {
   if (!clientId) return false;
   return (await db.source.count({ where: { grantedClientId: clientId, id: { not: sourceId } } })) > 0;
+}
+
+/** The source's health checks (features/sources/health.ts), from its row and the last hour's quarantined records. */
+export async function loadSourceHealth(source: SourceDetails, now = new Date()): Promise<SourceHealth> {
+  const since = new Date(now.getTime() - 60 * 60_000);
+  const [count, latest] = await Promise.all([
+    db.classificationFailure.count({ where: { sourceId: source.id, receivedAt: { gte: since } } }),
+    db.classificationFailure.findFirst({ where: { sourceId: source.id, receivedAt: { gte: since } }, orderBy: { receivedAt: "desc" }, select: { reason: true, logType: true } }),
+  ]);
+  return evaluateSourceHealth(
+    { ...source, recentFailures: { count, latestReason: latest?.reason ?? null, latestLogType: latest?.logType ?? null }, pullIntervalSeconds: getEnv().PULL_INTERVAL_SECONDS },
+    now,
+  );
 }

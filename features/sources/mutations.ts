@@ -1,9 +1,13 @@
 import { recordAudit } from "@/features/audit/mutations";
-import type { AuditContext } from "@/features/audit/schema";
+import { WORKER_ACTOR, type AuditContext } from "@/features/audit/schema";
+import { sourceErrorMessage, sourceRecoveredMessage } from "@/features/notifications/messages";
+import { enqueueNotification } from "@/features/notifications/mutations";
+import type { ExplainedSlackError } from "@/features/pulls/slack-errors";
 import { hasSecret } from "@/features/secrets/data";
 import { deleteSecret, deleteSecretsOf, storeSecret } from "@/features/secrets/mutations";
 import { SOURCE_SECRET, sourceNameKey, sourceSecretAddress, type AlarmSettings, type SourceConfig } from "@/features/sources/schema";
 import { db, type DatabaseClient } from "@/lib/db";
+import { getEnv } from "@/lib/env";
 
 // Source changes, each in one transaction with its audit entry. Expected refusals come back as
 // values for the wizard to explain; the secret values never reach an audit entry or a log.
@@ -12,6 +16,9 @@ export type SourceRefusal = "not_found" | "name_taken" | "wrong_state" | "secret
 export type SourceChangeResult<T = object> = ({ ok: true } & T) | { ok: false; reason: SourceRefusal };
 
 const target = (source: { id: string; name: string }) => ({ type: "source", id: source.id, label: source.name });
+
+/** What a source in ERROR carries about its problem, cleared when it works again. */
+const CLEARED_ERROR = { errorCode: null, errorDetail: null, errorLogType: null, errorSince: null, nextRetryAt: null, clientCredentialsError: null };
 
 function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string }).code === "P2002";
@@ -173,7 +180,7 @@ export async function recordGrant(sourceId: string, grant: SlackGrant, audit: Au
       data: {
         ...grantColumns(grant, audit.actor.id, new Date()),
         // A source that had failed because its token died is healthy again once re-granted.
-        ...(source.status === "ERROR" ? { status: "ACTIVE" as const } : {}),
+        ...(source.status === "ERROR" ? { status: "ACTIVE" as const, ...CLEARED_ERROR } : {}),
         updatedById: audit.actor.id,
       },
       select: { id: true },
@@ -273,4 +280,101 @@ export async function createGrantedSource(input: GrantedSourceInput, audit: Audi
     if (isUniqueViolation(error)) return { ok: false, reason: "name_taken" };
     throw error;
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes the worker makes by itself, and pause / resume. Each checks the status under the row
+// lock, so a source paused or re-granted while a pull ran is never flipped back by that pull.
+
+/** Auth, permission and plan failures are not retried every minute: once an hour until fixed. */
+export const SOURCE_ERROR_RETRY_MS = 60 * 60_000;
+
+export type SourceProblem = { code: string; detail: string; logType: string; explained: ExplainedSlackError };
+
+/**
+ * Puts an active source in ERROR with Slack's reason and tells its alarm recipients, once: the
+ * notice is written in the same transaction as the transition, keyed by it. A source already in
+ * ERROR only records the latest reason (the hourly retry met it again).
+ */
+export async function recordSourceError(sourceId: string, problem: SourceProblem, now = new Date()): Promise<{ isNew: boolean }> {
+  return db.$transaction(async (tx) => {
+    const source = await lockSource(tx, sourceId);
+    if (!source || (source.status !== "ACTIVE" && source.status !== "ERROR")) return { isNew: false };
+    const facts = { errorCode: problem.code, errorDetail: problem.detail, errorLogType: problem.logType };
+    if (source.status === "ERROR") {
+      await tx.source.update({ where: { id: sourceId }, data: facts, select: { id: true } });
+      return { isNew: false };
+    }
+    const { alarmRecipients } = await tx.source.findUniqueOrThrow({ where: { id: sourceId }, select: { alarmRecipients: true } });
+    await tx.source.update({
+      where: { id: sourceId },
+      data: { ...facts, status: "ERROR", errorSince: now, nextRetryAt: new Date(now.getTime() + SOURCE_ERROR_RETRY_MS) },
+      select: { id: true },
+    });
+    const message = sourceErrorMessage(source, { ...problem.explained, detail: problem.detail, logType: problem.logType, at: now }, getEnv().PUBLIC_URL);
+    await enqueueNotification(tx, { kind: "source_error", sourceId, recipients: alarmRecipients, subject: message.subject, text: message.text, dedupeKey: `source_error:${sourceId}:${now.toISOString()}` });
+    await recordAudit({ actor: WORKER_ACTOR }, { action: "source.failed", target: target(source), details: { code: problem.code, logType: problem.logType, fix: problem.explained.fix } }, tx);
+    return { isNew: true };
+  });
+}
+
+/** A pull succeeded on a source in ERROR: the problem was fixed in Slack. Back to ACTIVE, and say so. */
+export async function recordSourceRecovered(sourceId: string, now = new Date()): Promise<{ isRecovered: boolean }> {
+  return db.$transaction(async (tx) => {
+    const source = await lockSource(tx, sourceId);
+    if (!source || source.status !== "ERROR") return { isRecovered: false };
+    const before = await tx.source.findUniqueOrThrow({ where: { id: sourceId }, select: { errorSince: true, errorCode: true, alarmRecipients: true } });
+    await tx.source.update({ where: { id: sourceId }, data: { status: "ACTIVE", ...CLEARED_ERROR }, select: { id: true } });
+    const since = before.errorSince ?? now;
+    const message = sourceRecoveredMessage(source, { since, at: now, code: before.errorCode }, getEnv().PUBLIC_URL);
+    await enqueueNotification(tx, { kind: "source_recovered", sourceId, recipients: before.alarmRecipients, subject: message.subject, text: message.text, dedupeKey: `source_recovered:${sourceId}:${since.toISOString()}` });
+    await recordAudit({ actor: WORKER_ACTOR }, { action: "source.recovered", target: target(source), details: { code: before.errorCode, stoppedMinutes: Math.round((now.getTime() - since.getTime()) / 60_000) } }, tx);
+    return { isRecovered: true };
+  });
+}
+
+/**
+ * The hourly retry of a source in ERROR: true for exactly one caller once `nextRetryAt` has passed
+ * (which moves it an hour on), so its log types and several workers do not all call Slack at once.
+ */
+export async function claimErrorRetry(sourceId: string, now = new Date()): Promise<boolean> {
+  const claimed = await db.source.updateMany({
+    where: { id: sourceId, status: "ERROR", OR: [{ nextRetryAt: null }, { nextRetryAt: { lte: now } }] },
+    data: { nextRetryAt: new Date(now.getTime() + SOURCE_ERROR_RETRY_MS) },
+  });
+  return claimed.count === 1;
+}
+
+/** What Slack said about the saved client ID and secret (null: accepted). */
+export async function recordClientCredentialsCheck(sourceId: string, error: string | null) {
+  await db.source.updateMany({ where: { id: sourceId }, data: { clientCredentialsError: error } });
+}
+
+/**
+ * Stops pulling a source without losing its place: checkpoints stay, so resuming pulls the missed
+ * time. A pull already running finishes its window. Works from ACTIVE and ERROR.
+ */
+export async function pauseSource(sourceId: string, audit: AuditContext): Promise<SourceChangeResult<{ logTypes: string[] }>> {
+  return db.$transaction(async (tx) => {
+    const source = await lockSource(tx, sourceId);
+    if (!source) return { ok: false as const, reason: "not_found" as const };
+    if (source.status !== "ACTIVE" && source.status !== "ERROR") return { ok: false as const, reason: "wrong_state" as const };
+    await tx.source.update({ where: { id: sourceId }, data: { status: "PAUSED", pausedAt: new Date(), updatedById: audit.actor.id }, select: { id: true } });
+    await recordAudit(audit, { action: "source.paused", target: target(source), details: { from: source.status } }, tx);
+    return { ok: true as const, logTypes: source.logTypes };
+  });
+}
+
+/** Pulls a paused source again, from where each log type stopped. A problem that is still there shows again at the first pull. */
+export async function resumeSource(sourceId: string, audit: AuditContext): Promise<SourceChangeResult<{ logTypes: string[]; pausedMinutes: number }>> {
+  return db.$transaction(async (tx) => {
+    const source = await lockSource(tx, sourceId);
+    if (!source) return { ok: false as const, reason: "not_found" as const };
+    if (source.status !== "PAUSED") return { ok: false as const, reason: "wrong_state" as const };
+    const { pausedAt } = await tx.source.findUniqueOrThrow({ where: { id: sourceId }, select: { pausedAt: true } });
+    await tx.source.update({ where: { id: sourceId }, data: { status: "ACTIVE", pausedAt: null, ...CLEARED_ERROR, updatedById: audit.actor.id }, select: { id: true } });
+    const pausedMinutes = pausedAt ? Math.round((Date.now() - pausedAt.getTime()) / 60_000) : 0;
+    await recordAudit(audit, { action: "source.resumed", target: target(source), details: { pausedMinutes } }, tx);
+    return { ok: true as const, logTypes: source.logTypes, pausedMinutes };
+  });
 }

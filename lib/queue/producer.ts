@@ -1,7 +1,7 @@
 import type { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { getEnv } from "@/lib/env";
-import { createQueue, schedulePulls, type PullPayload, type QueueName } from "@/lib/queue/queues";
+import { createQueue, pullSchedulerId, REPLAY_JOB, replayPayloadSchema, schedulePulls, type PullPayload, type QueueName } from "@/lib/queue/queues";
 
 // Queues as the web server uses them: to add work, never to consume it. Unlike the worker's
 // connection, commands fail fast while Redis is away, so a page or action never hangs on it;
@@ -46,6 +46,23 @@ async function withQueueDeadline(work: () => Promise<unknown>): Promise<boolean>
  */
 export async function schedulePullsNow(targets: PullPayload[], activationId: string): Promise<boolean> {
   return withQueueDeadline(() => schedulePulls(getProducerQueue("pulls"), targets, getEnv().PULL_INTERVAL_SECONDS * 1000, activationId));
+}
+
+/**
+ * Stops the schedules of a paused source at once. False when Redis did not answer in time: the
+ * worker skips pulls of a paused source anyway, and its reconciliation removes the schedules.
+ */
+export async function removePullSchedulesNow(targets: PullPayload[]): Promise<boolean> {
+  return withQueueDeadline(async () => {
+    const queue = getProducerQueue("pulls");
+    for (const target of targets) await queue.removeJobScheduler(pullSchedulerId(target));
+  });
+}
+
+/** Queues a replay's first run (job ID = replay ID, so queueing it twice runs it once). False when Redis did not take it in time. */
+export async function enqueueReplayNow(replayId: string): Promise<boolean> {
+  const data = replayPayloadSchema.parse({ replayId });
+  return withQueueDeadline(() => getProducerQueue("pulls").add(REPLAY_JOB, data, { jobId: `replay-${replayId}` }));
 }
 
 /** Closes the producer's queues and connection: a command-line process would otherwise never exit. */

@@ -22,6 +22,11 @@ export const PULL_JOB = "pull";
 export const pullPayloadSchema = z.object({ sourceId: z.string().min(1).max(64), logType: z.string().min(1).max(64) }).strict();
 export type PullPayload = z.infer<typeof pullPayloadSchema>;
 
+/** One run of a replay (features/pulls/jobs.ts runReplay): re-reads a window an operator chose. */
+export const REPLAY_JOB = "replay";
+export const replayPayloadSchema = z.object({ replayId: z.string().min(1).max(64) }).strict();
+export type ReplayPayload = z.infer<typeof replayPayloadSchema>;
+
 /** One scheduler per (source, log type): upserting it again changes nothing, so any process may. */
 export function pullSchedulerId({ sourceId, logType }: PullPayload): string {
   return `pull:${sourceId}:${logType}`;
@@ -41,8 +46,10 @@ export async function schedulePulls(queue: Queue, targets: PullPayload[], everyM
 }
 
 export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
-  attempts: 3,
-  backoff: { type: "exponential", delay: 5_000 },
+  // A transient failure (5xx, timeout, reset, malformed answer) is retried at about 5, 10 and 20 s,
+  // each delay drawn from its upper half so that many sources failing together do not retry in step.
+  attempts: 4,
+  backoff: { type: "exponential", delay: 5_000, jitter: 0.5 },
   // Keep enough history to debug a failing job without letting Redis grow without bound.
   removeOnComplete: { age: 3600, count: 1000 },
   removeOnFail: { age: 7 * 24 * 3600, count: 10_000 },

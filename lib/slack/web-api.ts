@@ -43,30 +43,42 @@ export function parseRetryAfter(value: string | null): number {
 export async function callSlackMethod<T>(
   baseUrl: string,
   method: string,
-  options: { auth: SlackAuth; params?: Record<string, string>; schema: z.ZodType<T>; timeoutMs?: number },
+  options: { auth: SlackAuth; params?: Record<string, string>; schema: z.ZodType<T>; timeoutMs?: number; signal?: AbortSignal },
 ): Promise<SlackCallResult<T>> {
+  const timeoutMs = options.timeoutMs ?? SLACK_REQUEST_TIMEOUT_MS;
+  const describeAbort = (error: unknown) => {
+    if (options.signal?.aborted) return "request abandoned";
+    const isTimeout = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+    return isTimeout ? `no answer within ${Math.round(timeoutMs / 1000)} s` : "connection failed";
+  };
   let response: Response;
   try {
     response = await fetch(`${baseUrl}/${method}`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", ...authorizationHeader(options.auth) },
       body: new URLSearchParams(options.params ?? {}),
-      signal: AbortSignal.timeout(options.timeoutMs ?? SLACK_REQUEST_TIMEOUT_MS),
+      signal: options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]) : AbortSignal.timeout(timeoutMs),
       redirect: "error",
     });
   } catch (error) {
-    const isTimeout = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
-    return { ok: false, kind: "unreachable", detail: isTimeout ? `no answer within ${Math.round((options.timeoutMs ?? SLACK_REQUEST_TIMEOUT_MS) / 1000)} s` : "connection failed" };
+    return { ok: false, kind: "unreachable", detail: describeAbort(error) };
   }
   if (response.status === 429) {
     await response.body?.cancel();
     return { ok: false, kind: "ratelimited", retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after")) };
   }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    // The connection dropped (or the deadline passed) halfway through the body.
+    return { ok: false, kind: "unreachable", detail: describeAbort(error) };
+  }
   let body: unknown;
   try {
-    body = await response.json();
+    body = JSON.parse(text);
   } catch {
-    return { ok: false, kind: "unreachable", detail: `HTTP ${response.status} with a body that is not JSON` };
+    return { ok: false, kind: "unreachable", detail: `HTTP ${response.status} with ${/^\s*</.test(text) ? "an HTML page" : "a body that is not JSON"}` };
   }
   if (!response.ok) return { ok: false, kind: "unreachable", detail: `HTTP ${response.status}` };
   const refusal = slackErrorSchema.safeParse(body);

@@ -1,16 +1,33 @@
 import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import type { Logger } from "pino";
-import { runPull } from "@/features/pulls/jobs";
+import { runPull, runReplay } from "@/features/pulls/jobs";
+import { updateReplayStatus } from "@/features/pulls/mutations";
+import type { PullEnd } from "@/features/pulls/pull-end";
 import { PULL_SKIP_MESSAGES } from "@/features/pulls/schema";
 import type { WorkerIdentity } from "@/features/system/schema";
-import { PULL_JOB, pullPayloadSchema, type PullPayload } from "@/lib/queue/queues";
+import { PULL_JOB, pullPayloadSchema, REPLAY_JOB, replayPayloadSchema, type PullPayload } from "@/lib/queue/queues";
 
-/** A retryable pull failure: BullMQ tries the job again with backoff; the run is already recorded. */
+/** A retryable pull failure: BullMQ tries the job again with backoff and jitter; the run is already recorded. */
 class PullRetry extends Error {}
 
+/**
+ * What the queue does with a job after its run: Slack's Retry-After (or Tributary's own budget)
+ * delays this very job in Redis, so the window resumes exactly where it stopped without a worker
+ * sleeping; a transient failure is retried with backoff; anything else waits for the next interval.
+ */
+async function settle(job: Job, token: string | undefined, end: Exclude<PullEnd, { outcome: "SUCCEEDED" }>, options: { mustFinish: boolean }) {
+  if (end.retry && end.retry.afterSeconds > 0 && token) {
+    await job.moveToDelayed(Date.now() + end.retry.afterSeconds * 1000, token);
+    throw new DelayedError();
+  }
+  if (end.retry) throw new PullRetry(`${end.errorCode}: ${end.error}`);
+  // A replay has no next interval: one that stopped early (the worker shutting down) must run again.
+  if (options.mustFinish && end.outcome === "INCOMPLETE") throw new PullRetry(`${end.errorCode}: ${end.error}`);
+  if (end.outcome === "FAILED") throw new UnrecoverableError(`${end.errorCode}: ${end.error}`);
+}
+
 export function createPullsProcessor(identity: WorkerIdentity, options: { stopSignal: AbortSignal; removeScheduler: (payload: PullPayload) => Promise<unknown> }) {
-  return async function processPullJob(job: Job, logger: Logger, token?: string) {
-    if (job.name !== PULL_JOB) throw new UnrecoverableError(`unknown pulls job "${job.name}"`);
+  async function processPull(job: Job, logger: Logger, token?: string) {
     const payload = pullPayloadSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid pull payload: ${payload.error.issues[0]?.message}`);
     const request = { ...payload.data, trigger: "SCHEDULED" as const, jobId: job.id, attempt: job.attemptsMade + 1, workerId: identity.workerId };
@@ -30,13 +47,35 @@ export function createPullsProcessor(identity: WorkerIdentity, options: { stopSi
       return;
     }
     logger.warn({ ...summary, errorCode: end.errorCode }, end.error);
-    if (end.retry && end.retry.afterSeconds > 0 && token) {
-      // Slack said when to come back (429 Retry-After): the job waits in Redis for exactly that long
-      // instead of a worker sleeping or hammering the organization's shared budget.
-      await job.moveToDelayed(Date.now() + end.retry.afterSeconds * 1000, token);
-      throw new DelayedError();
+    await settle(job, token, end, { mustFinish: false });
+  }
+
+  async function processReplay(job: Job, logger: Logger, token?: string) {
+    const payload = replayPayloadSchema.safeParse(job.data);
+    if (!payload.success) throw new UnrecoverableError(`invalid replay payload: ${payload.error.issues[0]?.message}`);
+    const { replayId } = payload.data;
+    const result = await runReplay(replayId, { ...(job.id ? { jobId: job.id } : {}), attempt: job.attemptsMade + 1, workerId: identity.workerId }, logger, { stopSignal: options.stopSignal });
+    if (result.status === "skipped") {
+      logger.info({ replayId, reason: result.reason }, `replay skipped: ${PULL_SKIP_MESSAGES[result.reason]}`);
+      if (result.reason === "busy") throw new PullRetry("another worker runs this replay");
+      return;
     }
-    if (end.retry) throw new PullRetry(`${end.errorCode}: ${end.error}`);
-    if (end.outcome === "FAILED") throw new UnrecoverableError(`${end.errorCode}: ${end.error}`);
+    if (result.end.outcome === "SUCCEEDED") {
+      logger.info({ replayId, runId: result.run?.id }, "replay finished");
+      return;
+    }
+    logger.warn({ replayId, runId: result.run?.id, errorCode: result.end.errorCode }, result.end.error);
+    const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (isLastAttempt && !(result.end.retry && result.end.retry.afterSeconds > 0)) {
+      // The queue gives up after this attempt: the replay says so instead of waiting forever.
+      await updateReplayStatus(replayId, "FAILED", { errorCode: result.end.errorCode, error: result.end.error });
+    }
+    await settle(job, token, result.end, { mustFinish: true });
+  }
+
+  return async function processPullsJob(job: Job, logger: Logger, token?: string) {
+    if (job.name === PULL_JOB) return processPull(job, logger, token);
+    if (job.name === REPLAY_JOB) return processReplay(job, logger, token);
+    throw new UnrecoverableError(`unknown pulls job "${job.name}"`);
   };
 }

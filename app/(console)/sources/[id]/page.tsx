@@ -10,9 +10,11 @@ import { RelativeTime } from "@/components/ui/relative-time";
 import { can } from "@/features/auth/permissions";
 import { requirePermission } from "@/features/auth/session";
 import { listLatestPullRuns } from "@/features/pulls/data";
-import { PULL_OUTCOME_LABELS, PULLABLE_LOG_TYPES } from "@/features/pulls/schema";
+import { PULL_OUTCOME_LABELS } from "@/features/pulls/schema";
+import { PauseResume } from "@/features/sources/components/pause-resume";
+import { SourceHealthBadge, SourceHealthChecks } from "@/features/sources/components/source-health";
 import { SourceStatusBadge } from "@/features/sources/components/source-status-badge";
-import { findSource } from "@/features/sources/data";
+import { findSource, loadSourceHealth } from "@/features/sources/data";
 import { BACKFILL_CHOICES, describeLogTypes, describeMinutes, LOG_TYPE_INFO, PLAN_INFO, resumeStepOf, SETUP_STEP_LABELS, sourceIdSchema } from "@/features/sources/schema";
 import { DiscardDraft } from "@/features/wizard/components/discard-draft";
 import { setupStepPath } from "@/features/wizard/schema";
@@ -47,6 +49,8 @@ export default async function SourcePage({ params, searchParams }: Props) {
   const resumeStep = resumeStepOf(source);
   const needsRegrantForRotation = source.grantedClientId !== null && source.clientId !== source.grantedClientId;
   const latestRuns = source.activatedAt ? await listLatestPullRuns(source.id, source.logTypes) : [];
+  const health = source.activatedAt ? await loadSourceHealth(source) : null;
+  const canPause = source.status === "ACTIVE" || source.status === "ERROR" || source.status === "PAUSED";
   const backfillLabel = BACKFILL_CHOICES.find((choice) => choice.minutes === source.backfillMinutes)?.label ?? describeMinutes(source.backfillMinutes);
 
   const actions = canManage ? (
@@ -59,6 +63,7 @@ export default async function SourcePage({ params, searchParams }: Props) {
       </>
     ) : (
       <>
+        {canPause ? <PauseResume sourceId={source.id} isPaused={source.status === "PAUSED"} /> : null}
         <Link href={setupStepPath(source.id, "credentials", "rotate")} className={buttonClassName("secondary")}>
           Rotate credentials
         </Link>
@@ -76,6 +81,14 @@ export default async function SourcePage({ params, searchParams }: Props) {
         {flash ? <Alert tone={flash.tone}>{flash.text}</Alert> : null}
         {needsRegrantForRotation && canManage ? (
           <Alert tone="error">The saved credentials belong to a different app than the current token. Re-grant access to finish rotating them.</Alert>
+        ) : null}
+        {health ? (
+          <Card>
+            <CardHeader title="Health" description="Healthy only when every check is." actions={<SourceHealthBadge health={health} />} />
+            <CardBody>
+              <SourceHealthChecks sourceId={source.id} health={health} canManage={canManage} />
+            </CardBody>
+          </Card>
         ) : null}
         <Card>
           <CardHeader title="Connection" />
@@ -115,9 +128,7 @@ export default async function SourcePage({ params, searchParams }: Props) {
               <dl className="divide-y divide-slate-100">
                 {latestRuns.map(({ logType, run }) => (
                   <Detail key={logType} label={LOG_TYPE_INFO[logType].label}>
-                    {!PULLABLE_LOG_TYPES.includes(logType) ? (
-                      "Scheduled; this version of Tributary does not pull this log type yet"
-                    ) : run ? (
+                    {run ? (
                       <>
                         <span className="font-medium">{PULL_OUTCOME_LABELS[run.outcome]}</span> <RelativeTime value={run.startedAt.toISOString()} />: {run.stored.toLocaleString("en")} new of{" "}
                         {run.fetched.toLocaleString("en")} fetched
