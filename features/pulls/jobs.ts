@@ -11,6 +11,7 @@ import { claimErrorRetry, recordClientCredentialsCheck, recordSourceError, recor
 import { checkClientCredentials } from "@/features/wizard/slack-grant";
 import { getEnv } from "@/lib/env";
 import { AUDIT_MAX_LIMIT } from "@/lib/slack/audit-api";
+import { TEAM_LOGS_MAX_COUNT } from "@/lib/slack/team-logs-api";
 import { getSharedSlackRateLimiter, type SlackRateLimiter } from "@/lib/slack/rate-limiter";
 
 // One pull of one (source, log type), or one run of a replay: the work behind the worker's `pulls`
@@ -25,7 +26,7 @@ export type PullOptions = {
   stopSignal?: AbortSignal;
   /** The clock that ends each new window (tests move it with the emulator's). */
   now?: () => Date;
-  /** Audit page size; Slack's maximum unless a test needs many small pages. */
+  /** Rows per page; Slack's maximum for each API unless a test needs many small pages. */
   pageLimit?: number;
   /** Tributary's per-token budget of Slack calls; the process's shared one unless a test brings its own. */
   limiter?: SlackRateLimiter;
@@ -127,6 +128,7 @@ async function runLocked(run: LockedRun, logger: Logger, options: PullOptions): 
             walk: plan.walk,
             apiUrl: env.SLACK_API_URL,
             timeoutMs,
+            pageSize: Math.min(options.pageLimit ?? TEAM_LOGS_MAX_COUNT, TEAM_LOGS_MAX_COUNT),
             gate,
             stopSignal,
             warn: (message) => logger.warn(message),

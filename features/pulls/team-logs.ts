@@ -113,11 +113,11 @@ function keepInside(records: readonly unknown[], times: readonly (number | null)
  * while the walk runs (their date_last moved to now) cannot shift an unread row onto a page already
  * read. A page of one single second is the exception, paged through with `page` (Slack allows 100).
  */
-function nextAccessPage(records: readonly unknown[], walk: TeamLogsWalk): PageDecision {
+function nextAccessPage(records: readonly unknown[], walk: TeamLogsWalk, pageSize: number): PageDecision {
   const times = recordTimes(records, "date_last");
   const keep = keepInside(records, times, walk);
   const valid = times.filter((time): time is number => time !== null);
-  if (records.length < TEAM_LOGS_MAX_COUNT || valid.length === 0) return { keep, next: null };
+  if (records.length < pageSize || valid.length === 0) return { keep, next: null };
   const oldest = Math.min(...valid);
   if (oldest < walk.floor) return { keep, next: null };
   if (oldest < walk.before) return { keep, next: { ...walk, before: oldest, page: 1 } };
@@ -127,7 +127,7 @@ function nextAccessPage(records: readonly unknown[], walk: TeamLogsWalk): PageDe
   return {
     keep,
     next: { ...walk, before: walk.before - 1, page: 1 },
-    warning: `more than ${(TEAM_LOGS_MAX_COUNT * TEAM_LOGS_MAX_PAGE).toLocaleString("en")} access-log rows share the second ${walk.before}; Slack serves no more of them`,
+    warning: `more than ${(pageSize * TEAM_LOGS_MAX_PAGE).toLocaleString("en")} access-log rows share the second ${walk.before}; Slack serves no more of them`,
   };
 }
 
@@ -137,16 +137,16 @@ function nextAccessPage(records: readonly unknown[], walk: TeamLogsWalk): PageDe
  * their key), never skipped. Slack does not document the order (reference §3, UNCONFIRMED): when a
  * page is not newest first, the walk reads every page rather than stop early and miss entries.
  */
-function nextIntegrationPage(records: readonly unknown[], walk: TeamLogsWalk, pages: number | null): PageDecision {
+function nextIntegrationPage(records: readonly unknown[], walk: TeamLogsWalk, pages: number | null, pageSize: number): PageDecision {
   const times = recordTimes(records, "date");
   const keep = keepInside(records, times, walk);
   const valid = times.filter((time): time is number => time !== null);
   const isNewestFirst = valid.every((time, index) => index === 0 || time <= valid[index - 1]!);
-  const isLastPage = records.length < TEAM_LOGS_MAX_COUNT || (pages !== null && walk.page >= pages);
+  const isLastPage = records.length < pageSize || (pages !== null && walk.page >= pages);
   if (isLastPage) return { keep, next: null };
   if (isNewestFirst && valid.length > 0 && Math.min(...valid) < walk.floor) return { keep, next: null };
   if (walk.page >= TEAM_LOGS_MAX_PAGE) {
-    return { keep, next: null, warning: `more than ${(TEAM_LOGS_MAX_COUNT * TEAM_LOGS_MAX_PAGE).toLocaleString("en")} integration-log entries are newer than the last pull; Slack serves no older page` };
+    return { keep, next: null, warning: `more than ${(pageSize * TEAM_LOGS_MAX_PAGE).toLocaleString("en")} integration-log entries are newer than the last pull; Slack serves no older page` };
   }
   return { keep, next: { ...walk, page: walk.page + 1 } };
 }
@@ -162,6 +162,8 @@ export type TeamLogsPullContext = {
   walk: TeamLogsWalk;
   apiUrl: string;
   timeoutMs: number;
+  /** Rows per page: Slack's maximum (1,000) unless a test needs many small pages. */
+  pageSize: number;
   /** Takes a call from Tributary's shared per-token budget before each request. */
   gate: SlackCallGate;
   stopSignal: AbortSignal;
@@ -186,8 +188,8 @@ export async function pullTeamLogs(context: TeamLogsPullContext): Promise<PullEn
     }
     const options = { timeoutMs: context.timeoutMs, signal: stopSignal };
     const result: TeamLogsCallResult = isAccess
-      ? await fetchAccessLogs(context.apiUrl, context.token, { before: walk.before, count: TEAM_LOGS_MAX_COUNT, page: walk.page }, options)
-      : await fetchIntegrationLogs(context.apiUrl, context.token, { count: TEAM_LOGS_MAX_COUNT, page: walk.page }, options);
+      ? await fetchAccessLogs(context.apiUrl, context.token, { before: walk.before, count: context.pageSize, page: walk.page }, options)
+      : await fetchIntegrationLogs(context.apiUrl, context.token, { count: context.pageSize, page: walk.page }, options);
     if (stopSignal.aborted) {
       await finishPullRun(session, runId, WORKER_STOPPING);
       return WORKER_STOPPING;
@@ -198,7 +200,7 @@ export async function pullTeamLogs(context: TeamLogsPullContext): Promise<PullEn
       return end;
     }
     const { records, pages } = result.data;
-    const decision = isAccess ? nextAccessPage(records, walk) : nextIntegrationPage(records, walk, pages);
+    const decision = isAccess ? nextAccessPage(records, walk, context.pageSize) : nextIntegrationPage(records, walk, pages, context.pageSize);
     if (decision.warning) context.warn(decision.warning);
     const prepared = preparePage(context.schema, decision.keep, {
       source,
