@@ -1,3 +1,4 @@
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -10,14 +11,14 @@ import { pauseSource, recordGrant, resumeSource } from "@/features/sources/mutat
 import { db } from "@/lib/db";
 import { createSlackRateLimiter, type SlackRateLimiter } from "@/lib/slack/rate-limiter";
 import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
-import { uniqueSuffix } from "@/scripts/lib/test-helpers";
+import { freePort, runCommand, startCommand, uniqueSuffix, waitUntil } from "@/scripts/lib/test-helpers";
 import { auditGroundTruth, createAuditSource, createTeamLogsSource, emulatorControl } from "@/scripts/lib/test-sources";
 
 // What happens to a source when Slack refuses it, and what an operator sees and receives: the
 // source goes to ERROR with an explanation and the fix, its recipients are told once, Slack is
 // asked again hourly (not every minute), and the source comes back by itself when Slack does.
 // Then pause/resume and replays, which must lose nothing either.
-isolatedDatabaseForThisFile("source-errors");
+const database = isolatedDatabaseForThisFile("source-errors");
 
 const AUDIT = "Slack.AuditLogs";
 const ACCESS = "Slack.AccessLogs";
@@ -26,12 +27,14 @@ const silent = pino({ level: "silent" });
 const START = 1_900_000_000;
 const RECIPIENT = "secops@example.com";
 let clock = START;
+/** The worker test runs on the machine's clock, like the worker it starts. */
+let isRealClock = false;
 let slack: RunningEmulator;
 let redis: Redis;
 let limiter: SlackRateLimiter;
 
 beforeAll(async () => {
-  slack = await startEmulator({ port: 0, seed: "source-errors", traffic: { isPaused: true }, isEmpty: true, speedUp: 60, now: () => clock });
+  slack = await startEmulator({ port: 0, seed: "source-errors", traffic: { isPaused: true }, isEmpty: true, speedUp: 60, now: () => (isRealClock ? Math.floor(Date.now() / 1000) : clock) });
   process.env.SLACK_API_URL = slack.slackApiUrl;
   process.env.SLACK_AUDIT_API_URL = slack.slackAuditApiUrl;
   redis = new Redis(process.env.REDIS_URL!);
@@ -43,6 +46,7 @@ afterAll(async () => {
 });
 beforeEach(async () => {
   clock = START;
+  isRealClock = false;
   await emulatorControl(slack, "/reset");
 });
 
@@ -261,5 +265,88 @@ describe("pause, resume and replay", () => {
     expect((await db.checkpoint.findUniqueOrThrow({ where: { sourceId_logType: { sourceId, logType: AUDIT } } })).state).toEqual(checkpoint.state);
     // Finished is finished: running it again does nothing.
     expect(await runReplay(created.replayId, {}, silent, { limiter })).toEqual({ status: "skipped", reason: "replay_finished" });
+  });
+});
+
+describe("through the queue", () => {
+  it("rides out 429 storms, 5xx, HTML pages, malformed JSON, resets and hangs: every event arrives once, every attempt is a run", async () => {
+    isRealClock = true;
+    const now = Math.floor(Date.now() / 1000);
+    const count = 30_000;
+    await emulatorControl(slack, "/bulk-audit", { count, oldest: now - 2 * 3600, latest: now - 3600, seed: "storm" });
+    const { sourceId, token } = await createAuditSource(slack, { backfillMinutes: 3 * 60 });
+    // A real worker pulls every active source it finds: only this one is left.
+    await db.source.updateMany({ where: { id: { not: sourceId }, status: { in: ["ACTIVE", "ERROR"] } }, data: { status: "PAUSED" } });
+    // In order, each after the previous is spent: a storm after the first page, one of each
+    // transient failure after the second, and a last storm.
+    const faults = [
+      { kind: "ratelimited", after: 1, count: 3, retryAfterSeconds: 1 },
+      { kind: "server_error", after: 1 },
+      { kind: "service_unavailable", retryAfterSeconds: 1 },
+      { kind: "malformed_json" },
+      { kind: "html_error" },
+      { kind: "connection_reset" },
+      { kind: "hang" },
+      { kind: "ratelimited", count: 4, retryAfterSeconds: 1 },
+    ];
+    for (const fault of faults) await emulatorControl(slack, "/faults", { ...fault, token, pathPrefix: "/audit/v1/logs" });
+
+    const queuePrefix = `tributary-test-${uniqueSuffix()}`;
+    const environment = {
+      QUEUE_PREFIX: queuePrefix,
+      DATABASE_URL: database.url,
+      SLACK_API_URL: slack.slackApiUrl,
+      SLACK_AUDIT_API_URL: slack.slackAuditApiUrl,
+      PULL_INTERVAL_SECONDS: "10",
+      SLACK_TIMEOUT_SECONDS: "2",
+      SLACK_RATE_LIMIT_WINDOW_SECONDS: "1",
+    };
+    const worker = startCommand(["tsx", "worker/index.ts"], { ...environment, WORKER_HEALTH_PORT: String(await freePort()) });
+    try {
+      await waitUntil(async () => (await db.event.count({ where: { sourceId } })) === count, 180_000, 500);
+      const truth = await auditGroundTruth(slack);
+      expect(truth).toHaveLength(count);
+      expect(await storedAuditIds(sourceId)).toEqual(truth.map((event) => event.id).sort());
+
+      const runs = await db.pullRun.findMany({ where: { sourceId }, orderBy: { startedAt: "asc" } });
+      const limited = runs.filter((run) => run.errorCode === "ratelimited");
+      expect(limited.length).toBe(7);
+      expect(limited.every((run) => run.outcome === "INCOMPLETE")).toBe(true);
+      const transient = runs.filter((run) => run.errorCode === "slack_unreachable");
+      expect(transient.map((run) => run.error!.match(/\(([^)]*)\)/)?.[1])).toEqual([
+        "HTTP 500",
+        "HTTP 503 with an HTML page",
+        "HTTP 200 with a body that is not JSON",
+        "HTTP 502 with an HTML page",
+        "connection failed",
+        "no answer within 2 s",
+      ]);
+      // Retried by the queue with backoff: later attempts of one job are runs of their own.
+      expect(Math.max(...transient.map((run) => run.attempt))).toBeGreaterThan(1);
+      expect(runs.some((run) => run.outcome === "SUCCEEDED")).toBe(true);
+      // Nothing here was the source's fault: it stays active and nobody is told.
+      expect((await db.source.findUniqueOrThrow({ where: { id: sourceId } })).status).toBe("ACTIVE");
+      expect(await notices(sourceId)).toHaveLength(0);
+
+      // A replay asked for from the command line runs on the worker: all duplicates, nothing new.
+      const from = new Date((now - 2 * 3600) * 1000).toISOString();
+      const to = new Date((now - 3600) * 1000).toISOString();
+      const requested = await runCommand(["tsx", "bin/tributary.js", "replay", "--source", sourceId, "--log-type", AUDIT, "--from", from, "--to", to], environment);
+      expect(requested.code).toBe(0);
+      const replayId = requested.stdout.trim();
+      const replay = await waitUntil(() => db.pullReplay.findFirst({ where: { id: replayId, status: "SUCCEEDED" } }), 60_000);
+      const replayRuns = await db.pullRun.findMany({ where: { replayId: replay.id } });
+      expect(replayRuns.reduce((sum, run) => sum + run.duplicates, 0)).toBe(count);
+      expect(replayRuns.reduce((sum, run) => sum + run.stored, 0)).toBe(0);
+      expect(await db.event.count({ where: { sourceId } })).toBe(count);
+    } finally {
+      worker.child.kill("SIGKILL");
+      await worker.finished;
+      const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+      const queue = new Queue("pulls", { connection, prefix: queuePrefix });
+      await queue.obliterate({ force: true });
+      await queue.close();
+      connection.disconnect();
+    }
   });
 });
