@@ -4,7 +4,7 @@ import type { LogSchema } from "@/features/events/log-schema";
 import { commitPage, finishPullRun, type PullSession } from "@/features/pulls/mutations";
 import { preparePage } from "@/features/pulls/normalize-page";
 import { describeSlackFailure, WORKER_STOPPING, type PullEnd, type SlackCallGate } from "@/features/pulls/pull-end";
-import { fetchAccessLogs, fetchIntegrationLogs, TEAM_LOGS_MAX_COUNT, TEAM_LOGS_MAX_PAGE, type TeamLogsCallResult } from "@/lib/slack/team-logs-api";
+import { fetchAccessLogs, fetchIntegrationLogs, TEAM_LOGS_MAX_PAGE, type TeamLogsCallResult } from "@/lib/slack/team-logs-api";
 
 // The team.accessLogs and team.integrationLogs pullers (reference §2, §3, §7). Both read newest
 // first and stop as soon as records are older than what the last walk covered; each page is stored
