@@ -1,6 +1,7 @@
 import type { Queue } from "bullmq";
 import type { Logger } from "pino";
-import { listQueuedReplayIds } from "@/features/pulls/data";
+import { listUnfinishedReplayIds } from "@/features/pulls/data";
+import { updateReplayStatus } from "@/features/pulls/mutations";
 import { listPullTargets } from "@/features/sources/data";
 import { getEnv } from "@/lib/env";
 import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_SCHEDULER_ID, PULL_JOB, pullSchedulerId, REPLAY_JOB, SYSTEM_JOB, type QueueName } from "@/lib/queue/queues";
@@ -48,8 +49,26 @@ export async function reconcileSchedulers(queues: Record<QueueName, Queue>, logg
   for (const scheduler of desired) {
     await queues[scheduler.queue].upsertJobScheduler(scheduler.id, { every: scheduler.everyMs }, { name: scheduler.jobName, data: scheduler.data });
   }
-  // The job ID is the replay's, so a replay whose job is still in Redis is not queued twice.
-  const replays = await listQueuedReplayIds();
-  for (const replayId of replays) await queues.pulls.add(REPLAY_JOB, { replayId }, { jobId: `replay-${replayId}` });
-  logger.info({ schedulers: desired.length, removed, queuedReplays: replays.length }, "job schedulers reconciled");
+  const requeued = await reconcileReplays(queues.pulls);
+  logger.info({ schedulers: desired.length, removed, requeuedReplays: requeued }, "job schedulers reconciled");
+}
+
+/** Every unfinished replay has a live job: queued again when Redis has none, failed when the queue gave up on it. */
+async function reconcileReplays(queue: Queue): Promise<number> {
+  let requeued = 0;
+  for (const replayId of await listUnfinishedReplayIds()) {
+    const jobId = `replay-${replayId}`;
+    const job = await queue.getJob(jobId);
+    const state = job ? await job.getState() : null;
+    if (state === "failed") {
+      await updateReplayStatus(replayId, "FAILED", { errorCode: "queue_gave_up", error: `The queue gave up on the replay after its retries: ${job?.failedReason ?? "no reason recorded"}` });
+    } else if (job === undefined || state === "completed" || state === "unknown") {
+      // A completed job of an unfinished replay stopped early without asking to run again (a
+      // command-line replay interrupted, say): its ID is free once the old job is gone.
+      if (job) await job.remove().catch(() => {});
+      await queue.add(REPLAY_JOB, { replayId }, { jobId });
+      requeued += 1;
+    }
+  }
+  return requeued;
 }

@@ -34,7 +34,7 @@ export function sourceErrorMessage(source: SourceFacts, problem: ExplainedSlackE
       "",
       `Slack said: ${problem.detail}`,
       "",
-      "Tributary tries again once an hour and writes again when the source works. Nothing Slack keeps is lost meanwhile: the pulls continue from where they stopped.",
+      "Tributary tries again once an hour and writes again if the source recovers by itself; fixing it from the source's page brings it back at once. Nothing Slack keeps is lost meanwhile: the pulls continue from where they stopped.",
     ].join("\n"),
   };
 }

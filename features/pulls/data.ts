@@ -8,7 +8,7 @@ import { db } from "@/lib/db";
 export async function loadPullSource(sourceId: string) {
   const source = await db.source.findUnique({
     where: { id: sourceId },
-    select: { id: true, name: true, status: true, logTypes: true, backfillMinutes: true, clientId: true },
+    select: { id: true, name: true, status: true, logTypes: true, backfillMinutes: true, clientId: true, grantedAt: true, errorLogType: true },
   });
   if (!source) return null;
   const logTypes: LogType[] = source.logTypes.filter(isLogType);
@@ -68,7 +68,8 @@ export async function listLatestPullRuns<T extends string>(sourceId: string, log
     logTypes.map(async (logType) => ({
       logType,
       run: await db.pullRun.findFirst({
-        where: { sourceId, logType },
+        // The regular pulls: a replay's success must not hide that they fail.
+        where: { sourceId, logType, replayId: null },
         orderBy: { startedAt: "desc" },
         select: { startedAt: true, finishedAt: true, outcome: true, fetched: true, stored: true, duplicates: true, failures: true, error: true },
       }),
@@ -76,8 +77,11 @@ export async function listLatestPullRuns<T extends string>(sourceId: string, log
   );
 }
 
-/** Replays still waiting for their first run: queued again at reconciliation in case Redis lost (or never got) the job. */
-export async function listQueuedReplayIds(): Promise<string[]> {
-  const replays = await db.pullReplay.findMany({ where: { status: "QUEUED" }, select: { id: true }, orderBy: { requestedAt: "asc" }, take: 1000 });
+/**
+ * Replays not finished yet, for the reconciliation to check against Redis: a job Redis lost (or
+ * never got, or a command-line replay interrupted) is queued again; one the queue gave up on fails.
+ */
+export async function listUnfinishedReplayIds(): Promise<string[]> {
+  const replays = await db.pullReplay.findMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true }, orderBy: { requestedAt: "asc" }, take: 1000 });
   return replays.map((replay) => replay.id);
 }

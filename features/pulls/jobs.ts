@@ -7,7 +7,7 @@ import { budgetExhausted, type PullEnd, type PullFailure, type SlackCallGate } f
 import { auditCheckpointSchema, type PullRequest, type PullRunSummary, type PullSkip } from "@/features/pulls/schema";
 import { explainSlackError } from "@/features/pulls/slack-errors";
 import { planTeamLogsReplay, planTeamLogsWalk, pullTeamLogs, type TeamLogsCheckpoint, type TeamLogsWalk } from "@/features/pulls/team-logs";
-import { claimErrorRetry, recordClientCredentialsCheck, recordSourceError, recordSourceRecovered } from "@/features/sources/mutations";
+import { claimErrorRetry, recordClientCredentialsCheck, recordSourceError, recordSourceRecovered, releaseErrorRetry } from "@/features/sources/mutations";
 import { checkClientCredentials } from "@/features/wizard/slack-grant";
 import { getEnv } from "@/lib/env";
 import { AUDIT_MAX_LIMIT } from "@/lib/slack/audit-api";
@@ -49,7 +49,7 @@ function createGate(token: string, logType: string, limiter: SlackRateLimiter, l
 
 type Plan =
   | { kind: "audit"; plan: AuditPlan; window: { oldest: number; latest: number } }
-  | { kind: "team"; checkpoint: TeamLogsCheckpoint; walk: TeamLogsWalk; window: { oldest: number; latest: number } }
+  | { kind: "team"; checkpoint: TeamLogsCheckpoint; walk: TeamLogsWalk; isNewWalk: boolean; window: { oldest: number; latest: number } }
   | { kind: "done" };
 
 /** Where a run reads: the scheduled window from the checkpoint, or the rest of a replay's window. */
@@ -69,11 +69,11 @@ function planRun(logType: string, state: unknown, context: { now: number; backfi
   }
   if (replay) {
     const { checkpoint, walk } = planTeamLogsReplay(state, replay);
-    return walk ? { kind: "team", checkpoint, walk, window: { oldest: walk.floor, latest: walk.ceiling } } : { kind: "done" };
+    return walk ? { kind: "team", checkpoint, walk, isNewWalk: false, window: { oldest: walk.floor, latest: walk.ceiling } } : { kind: "done" };
   }
-  const { checkpoint, walk, isCheckpointUnreadable } = planTeamLogsWalk(state, context.now, context.backfillMinutes);
+  const { checkpoint, walk, isResumed, isCheckpointUnreadable } = planTeamLogsWalk(state, context.now, context.backfillMinutes);
   if (isCheckpointUnreadable) logger.warn("unreadable checkpoint; reading again from the backfill window");
-  return { kind: "team", checkpoint, walk, window: { oldest: walk.floor, latest: walk.ceiling } };
+  return { kind: "team", checkpoint, walk, isNewWalk: !isResumed, window: { oldest: walk.floor, latest: walk.ceiling } };
 }
 
 type LockedRun = { session: PullSession; request: PullRequest; source: PullSource; schema: LogSchema; token: string | null; state: unknown; replay?: { id: string; from: number; to: number } };
@@ -126,6 +126,7 @@ async function runLocked(run: LockedRun, logger: Logger, options: PullOptions): 
             schema,
             checkpoint: plan.checkpoint,
             walk: plan.walk,
+            isNewWalk: plan.isNewWalk,
             apiUrl: env.SLACK_API_URL,
             timeoutMs,
             pageSize: Math.min(options.pageLimit ?? TEAM_LOGS_MAX_COUNT, TEAM_LOGS_MAX_COUNT),
@@ -152,18 +153,26 @@ async function runLocked(run: LockedRun, logger: Logger, options: PullOptions): 
  */
 async function applyToSource(source: PullSource, logType: string, end: PullEnd, run: PullRunSummary | null, logger: Logger) {
   if (end.outcome !== "SUCCEEDED" && end.sourceError) {
-    const explained = explainSlackError(end.sourceError.code, { logType });
-    const { isNew } = await recordSourceError(source.id, { code: end.sourceError.code, detail: end.sourceError.detail, logType, explained });
-    if (isNew) logger.warn({ code: end.sourceError.code }, "source stopped by a Slack error; retried hourly, recipients notified");
+    const { code, detail, needed, provided } = end.sourceError;
+    const explained = explainSlackError(code, { logType, needed, provided });
+    const { isNew } = await recordSourceError(source.id, { code, detail, logType, explained, tokenGrantedAt: source.grantedAt });
+    if (isNew) logger.warn({ code }, "source stopped by a Slack error; retried hourly, recipients notified");
     // A dead token is fixed by granting access again, which needs the app's client credentials:
     // say now if Slack no longer takes them (a regenerated secret), so the fix offered is the right one.
     if (explained.kind === "access" && source.clientId) await checkSavedClientCredentials(source, logger);
     return;
   }
+  if (source.status !== "ERROR") return;
+  // Only the log type that failed proves the problem gone: another may work with the same token
+  // (a plan that serves integration logs but not access logs), and would flip the source back and forth.
+  const isFailingLogType = source.errorLogType === null || source.errorLogType === logType;
   const hasReachedSlack = end.outcome === "SUCCEEDED" || (run !== null && run.pages > 0);
-  if (source.status === "ERROR" && hasReachedSlack) {
+  if (isFailingLogType && hasReachedSlack) {
     const { isRecovered } = await recordSourceRecovered(source.id);
     if (isRecovered) logger.info("source works again; recipients notified");
+  } else if (end.outcome === "FAILED" && end.retry) {
+    // Slack did not answer usably: that says nothing about the problem, so the queue's retry may try again.
+    await releaseErrorRetry(source.id);
   }
 }
 
@@ -180,9 +189,13 @@ export async function runPull(request: PullRequest, logger: Logger, options: Pul
   const source = await loadPullSource(request.sourceId);
   if (!source) return { status: "skipped", reason: "source_not_found" };
   if (source.status === "ERROR") {
-    // Not every minute: a scheduled pull of a stopped source calls Slack once an hour. A pull an
-    // operator asks for (the command line) goes ahead at once.
-    if (request.trigger === "SCHEDULED" && !(await claimErrorRetry(source.id))) return { status: "skipped", reason: "waiting_to_retry" };
+    // Not every minute: a scheduled pull of a stopped source calls Slack once an hour, with the log
+    // type that failed (the others share its token). A pull an operator asks for (the command line)
+    // goes ahead at once.
+    if (request.trigger === "SCHEDULED") {
+      const isFailingLogType = source.errorLogType === null || source.errorLogType === request.logType || !(source.logTypes as string[]).includes(source.errorLogType);
+      if (!isFailingLogType || !(await claimErrorRetry(source.id))) return { status: "skipped", reason: "waiting_to_retry" };
+    }
   } else if (source.status !== "ACTIVE") {
     return { status: "skipped", reason: "source_not_active" };
   }

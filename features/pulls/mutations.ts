@@ -201,6 +201,19 @@ export async function commitPage(session: PullSession, page: PageCommit): Promis
   }
 }
 
+/** Saves a pair's checkpoint (or a replay's state) outside a page: a walk abandoned so the next one starts afresh. */
+export async function saveProgress(session: PullSession, progress: { source: { id: string }; logType: string; replayId?: string; state: unknown }) {
+  if (progress.replayId) {
+    await session.query("UPDATE pull_replays SET state = $2::jsonb WHERE id = $1", [progress.replayId, JSON.stringify(progress.state)]);
+    return;
+  }
+  await session.query(
+    `INSERT INTO checkpoints (source_id, log_type, state, updated_at) VALUES ($1, $2, $3::jsonb, now())
+     ON CONFLICT (source_id, log_type) DO UPDATE SET state = EXCLUDED.state, updated_at = now()`,
+    [progress.source.id, progress.logType, JSON.stringify(progress.state)],
+  );
+}
+
 /** Ends a run that stopped without committing a final page: a failure, or a stop between pages. */
 export async function finishPullRun(session: PullSession, runId: string, end: { outcome: Exclude<PullOutcome, "RUNNING">; errorCode?: string | null; error?: string | null }) {
   await session.query(`UPDATE pull_runs SET outcome = $2::"PullOutcome", finished_at = now(), error_code = $3, error = $4 WHERE id = $1 AND outcome = 'RUNNING'`, [

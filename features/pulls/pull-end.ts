@@ -10,7 +10,7 @@ export type PullFailure = {
   /** null: not retried by the queue (the next interval, or the source's hourly retry, tries again). */
   retry: { afterSeconds: number } | null;
   /** Set when Slack refused the token, its permissions or the plan: the source goes to ERROR. */
-  sourceError?: { code: string; detail: string };
+  sourceError?: { code: string; detail: string; needed: string | null; provided: string | null };
 };
 export type PullEnd = { outcome: "SUCCEEDED" } | PullFailure;
 
@@ -62,7 +62,7 @@ export function describeSlackFailure(failure: SlackFailure, context: { logType: 
     error: `${explained.title}. ${explained.explanation} (Slack said ${said}.)`,
     // A refused cursor or argument is worth one fresh query at once; anything else waits for the next interval.
     retry: explained.kind === "request" ? { afterSeconds: 0 } : null,
-    ...(explained.isSourceError ? { sourceError: { code: failure.error, detail: said } } : {}),
+    ...(explained.isSourceError ? { sourceError: { code: failure.error, detail: said, needed: failure.needed ?? null, provided: failure.provided ?? null } } : {}),
   };
 }
 

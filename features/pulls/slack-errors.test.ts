@@ -34,6 +34,6 @@ describe("Slack errors explained", () => {
     const failure = describeSlackFailure({ kind: "slack_error", error: "missing_scope", needed: "admin", provided: "" }, { logType: "Slack.IntegrationLogs", method: "team.integrationLogs" });
     expect(failure.error).toContain("The token is missing the admin scope");
     expect(failure.error).toContain("(Slack said team.integrationLogs: missing_scope; needed: admin; granted: none.)");
-    expect(failure.sourceError).toEqual({ code: "missing_scope", detail: "team.integrationLogs: missing_scope; needed: admin; granted: none" });
+    expect(failure.sourceError).toEqual({ code: "missing_scope", detail: "team.integrationLogs: missing_scope; needed: admin; granted: none", needed: "admin", provided: "" });
   });
 });

@@ -33,7 +33,7 @@ export type ExplainedSlackError = {
   fix: SourceFix;
 };
 
-type ErrorContext = { logType: string; needed?: string | null; provided?: string | null; isEnterpriseInstall?: boolean };
+type ErrorContext = { logType: string; needed?: string | null; provided?: string | null };
 
 const ACCESS_CODES = new Set(["token_revoked", "invalid_auth", "account_inactive", "not_authed", "token_expired", "invalid_authentication", "no_permission", "team_access_not_granted"]);
 const PLAN_CODES = new Set(["paid_only", "feature_not_enabled", "team_not_authorized", "invalid_workspace", "org_login_required"]);

@@ -7,7 +7,8 @@ import { CLI_ACTOR } from "@/features/audit/schema";
 import { runPull, runReplay, type PullOptions } from "@/features/pulls/jobs";
 import { createReplay } from "@/features/pulls/mutations";
 import { findSource, loadSourceHealth } from "@/features/sources/data";
-import { pauseSource, recordGrant, resumeSource } from "@/features/sources/mutations";
+import { explainSlackError } from "@/features/pulls/slack-errors";
+import { pauseSource, recordGrant, recordSourceError, resumeSource } from "@/features/sources/mutations";
 import { db } from "@/lib/db";
 import { createSlackRateLimiter, type SlackRateLimiter } from "@/lib/slack/rate-limiter";
 import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
@@ -209,6 +210,19 @@ describe("Slack refusals", () => {
     const check = (await healthOf(sourceId)).checks.find((candidate) => candidate.id === "permissions")!;
     expect(check).toMatchObject({ healthy: false, fix: "upgrade_plan" });
     expect(check.message).toContain("only available on paid plans");
+  });
+
+  it("a refusal met by a pull still using the token a re-grant replaced does not stop the source again", async () => {
+    const { sourceId, token, clientId } = await createAuditSource(slack, { backfillMinutes: 60 });
+    await emulatorControl(slack, "/tokens/revoke", { token });
+    const before = await db.source.findUniqueOrThrow({ where: { id: sourceId } });
+    // The pull loads the source (and its token) while the admin re-grants.
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await regrant(sourceId, clientId);
+    const problem = { code: "token_revoked", detail: "audit/v1/logs: HTTP 401 token_revoked", logType: AUDIT, explained: explainSlackError("token_revoked", { logType: AUDIT }) };
+    expect(await recordSourceError(sourceId, { ...problem, tokenGrantedAt: before.grantedAt })).toEqual({ isNew: false });
+    expect((await db.source.findUniqueOrThrow({ where: { id: sourceId } })).status).toBe("ACTIVE");
+    expect(await notices(sourceId)).toHaveLength(0);
   });
 
   it("a transient failure does not stop the source", async () => {

@@ -187,10 +187,37 @@ describe("integration logs", () => {
     expect(stored.some((row) => row.event.change_type === "expanded") || !truth.some((entry) => entry.change_type === "expanded")).toBe(true);
   });
 
+  it("a request Slack refuses mid-walk makes the next pull start a fresh walk rather than repeat it forever", async () => {
+    const { sourceId, teamId, token } = await createTeamLogsSource(slack, { logTypes: [INTEGRATION], backfillMinutes: 30 * 24 * 60 });
+    await emulatorControl(slack, "/faults", { kind: "slack_error", error: "invalid_arguments", after: 1, token });
+    const refused = await pull(sourceId, INTEGRATION, { pageLimit: 5 });
+    expect(refused).toMatchObject({ outcome: "FAILED", errorCode: "invalid_arguments", pages: 1 });
+    const checkpoint = await db.checkpoint.findUniqueOrThrow({ where: { sourceId_logType: { sourceId, logType: INTEGRATION } } });
+    expect(checkpoint.state).toEqual({ watermark: null, walk: null });
+    const runs = await pullToEnd(sourceId, INTEGRATION, { pageLimit: 5 });
+    expect(runs.at(-1)!.outcome).toBe("SUCCEEDED");
+    const truth = (await integrationGroundTruth(slack, teamId)).filter((entry) => entry.date >= START - 30 * 24 * 3600);
+    expect(await db.event.count({ where: { sourceId } })).toBe(truth.length);
+  });
+
+  it("misses nothing when this machine's clock runs minutes ahead of Slack's", async () => {
+    const { sourceId, teamId } = await createTeamLogsSource(slack, { logTypes: [INTEGRATION], backfillMinutes: 24 * 60 });
+    const ahead = (options: PullOptions = {}) => pullToEnd(sourceId, INTEGRATION, { now: () => new Date((clock + 600) * 1000), ...options });
+    await ahead();
+    for (let minute = 1; minute <= 4; minute += 1) {
+      clock = START + minute * 60;
+      await generate({ integration: 3, teamId });
+      await ahead();
+    }
+    const truth = (await integrationGroundTruth(slack, teamId)).filter((entry) => entry.date >= START - 24 * 3600);
+    expect(truth.filter((entry) => entry.date > START)).toHaveLength(12);
+    expect(await db.event.count({ where: { sourceId } })).toBe(truth.length);
+  });
+
   it("plans from the backfill, then from the last walk's start minus the overlap, and resumes an unfinished walk", () => {
-    expect(planTeamLogsWalk(null, 10_000, 60).walk).toEqual({ floor: 10_000 - 3600, ceiling: 10_000, before: 10_000, page: 1 });
-    expect(planTeamLogsWalk({ watermark: 9_000, walk: null }, 10_000, 60).walk).toEqual({ floor: 9_000 - TEAM_LOGS_OVERLAP_SECONDS, ceiling: 10_000, before: 10_000, page: 1 });
-    const walk = { floor: 100, ceiling: 500, before: 300, page: 2 };
+    expect(planTeamLogsWalk(null, 10_000, 60).walk).toEqual({ floor: 10_000 - 3600, ceiling: 10_000, before: 10_000, page: 1, cursor: null });
+    expect(planTeamLogsWalk({ watermark: 9_000, walk: null }, 10_000, 60).walk).toEqual({ floor: 9_000 - TEAM_LOGS_OVERLAP_SECONDS, ceiling: 10_000, before: 10_000, page: 1, cursor: null });
+    const walk = { floor: 100, ceiling: 500, before: 300, page: 2, cursor: null };
     expect(planTeamLogsWalk({ watermark: 50, walk }, 10_000, 60).walk).toEqual(walk);
     const garbled = planTeamLogsWalk({ watermark: "soon" }, 10_000, 60);
     expect(garbled.isCheckpointUnreadable).toBe(true);

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
 import type { LogSchema } from "@/features/events/log-schema";
-import { commitPage, finishPullRun, type PullSession } from "@/features/pulls/mutations";
+import { commitPage, finishPullRun, saveProgress, type PullSession } from "@/features/pulls/mutations";
 import { preparePage } from "@/features/pulls/normalize-page";
 import { describeSlackFailure, WORKER_STOPPING, type PullEnd, type SlackCallGate } from "@/features/pulls/pull-end";
+import { explainSlackError } from "@/features/pulls/slack-errors";
 import { fetchAccessLogs, fetchIntegrationLogs, TEAM_LOGS_MAX_PAGE, type TeamLogsCallResult } from "@/lib/slack/team-logs-api";
 
 // The team.accessLogs and team.integrationLogs pullers (reference §2, §3, §7). Both read newest
@@ -25,11 +26,20 @@ const unixSeconds = z.number().int().min(0);
 /**
  * `watermark`: every record dated at or before it was read (the moment the last complete walk began).
  * `walk`: the walk in progress. `floor` is where it stops, `ceiling` the newest second it reads (a
- * replay's end; null = the moment it began), `before` and `page` where it continues.
+ * replay's end, else the moment it began), `before` and `page` where it continues; `cursor` is set
+ * while an access-log walk pages by cursor ("" = about to start), null in classic paging.
  */
 export const teamLogsCheckpointSchema = z.object({
   watermark: unixSeconds.nullable(),
-  walk: z.object({ floor: unixSeconds, ceiling: unixSeconds, before: unixSeconds, page: z.number().int().min(1).max(TEAM_LOGS_MAX_PAGE) }).nullable(),
+  walk: z
+    .object({
+      floor: unixSeconds,
+      ceiling: unixSeconds,
+      before: unixSeconds,
+      page: z.number().int().min(1).max(TEAM_LOGS_MAX_PAGE),
+      cursor: z.string().max(4000).nullable().default(null),
+    })
+    .nullable(),
 });
 export type TeamLogsCheckpoint = z.infer<typeof teamLogsCheckpointSchema>;
 export type TeamLogsWalk = NonNullable<TeamLogsCheckpoint["walk"]>;
@@ -37,20 +47,20 @@ export type TeamLogsWalk = NonNullable<TeamLogsCheckpoint["walk"]>;
 const EMPTY: TeamLogsCheckpoint = { watermark: null, walk: null };
 
 /** Where a scheduled walk reads: the unfinished one, else from the last start (minus the overlap) to now. */
-export function planTeamLogsWalk(state: unknown, now: number, backfillMinutes: number): { checkpoint: TeamLogsCheckpoint; walk: TeamLogsWalk; isCheckpointUnreadable: boolean } {
+export function planTeamLogsWalk(state: unknown, now: number, backfillMinutes: number): { checkpoint: TeamLogsCheckpoint; walk: TeamLogsWalk; isResumed: boolean; isCheckpointUnreadable: boolean } {
   const parsed = state === null ? { success: true as const, data: EMPTY } : teamLogsCheckpointSchema.safeParse(state);
   const checkpoint = parsed.success ? parsed.data : EMPTY;
-  if (checkpoint.walk) return { checkpoint, walk: checkpoint.walk, isCheckpointUnreadable: false };
+  if (checkpoint.walk) return { checkpoint, walk: checkpoint.walk, isResumed: true, isCheckpointUnreadable: false };
   const floor = Math.max(0, checkpoint.watermark === null ? now - backfillMinutes * 60 : checkpoint.watermark - TEAM_LOGS_OVERLAP_SECONDS);
   const ceiling = Math.max(now, floor);
-  return { checkpoint, walk: { floor, ceiling, before: ceiling, page: 1 }, isCheckpointUnreadable: !parsed.success };
+  return { checkpoint, walk: { floor, ceiling, before: ceiling, page: 1, cursor: null }, isResumed: false, isCheckpointUnreadable: !parsed.success };
 }
 
 /** A replay's walk over [from, to], resumed from its own saved state when it has one. */
 export function planTeamLogsReplay(state: unknown, window: { from: number; to: number }): { checkpoint: TeamLogsCheckpoint; walk: TeamLogsWalk | null } {
   const parsed = teamLogsCheckpointSchema.safeParse(state);
   if (parsed.success) return { checkpoint: parsed.data, walk: parsed.data.walk };
-  return { checkpoint: EMPTY, walk: { floor: window.from, ceiling: window.to, before: window.to, page: 1 } };
+  return { checkpoint: EMPTY, walk: { floor: window.from, ceiling: window.to, before: window.to, page: 1, cursor: null } };
 }
 
 /** A whole-second Unix time from Slack's number or numeric string ("1392163200"); null when it is neither. */
@@ -107,28 +117,28 @@ function keepInside(records: readonly unknown[], times: readonly (number | null)
   });
 }
 
+/** Slack's `paging.pages` when it sends one (it may serve fewer rows than asked for), else a short page. */
+function isLastPage(records: readonly unknown[], walk: TeamLogsWalk, pages: number | null, pageSize: number): boolean {
+  return pages !== null ? walk.page >= pages : records.length < pageSize;
+}
+
 /**
  * Access logs page by time: page 1 at `before`, then `before` moves back to the oldest `date_last`
  * seen. Every request is anchored on a time rather than an offset, so rows that jump to the top
  * while the walk runs (their date_last moved to now) cannot shift an unread row onto a page already
- * read. A page of one single second is the exception, paged through with `page` (Slack allows 100).
+ * read. A page all in one second cannot move `before`; from there the walk pages by cursor, which
+ * Slack keeps consistent while rows change (turning `page` would be an offset again).
  */
-function nextAccessPage(records: readonly unknown[], walk: TeamLogsWalk, pageSize: number): PageDecision {
+function nextAccessPage(records: readonly unknown[], walk: TeamLogsWalk, page: { pages: number | null; nextCursor: string | null }, pageSize: number): PageDecision {
   const times = recordTimes(records, "date_last");
   const keep = keepInside(records, times, walk);
   const valid = times.filter((time): time is number => time !== null);
-  if (records.length < pageSize || valid.length === 0) return { keep, next: null };
-  const oldest = Math.min(...valid);
-  if (oldest < walk.floor) return { keep, next: null };
+  const oldest = valid.length > 0 ? Math.min(...valid) : null;
+  if (oldest === null || oldest < walk.floor) return { keep, next: null };
+  if (walk.cursor !== null) return { keep, next: page.nextCursor ? { ...walk, cursor: page.nextCursor } : null };
+  if (isLastPage(records, walk, page.pages, pageSize)) return { keep, next: null };
   if (oldest < walk.before) return { keep, next: { ...walk, before: oldest, page: 1 } };
-  // Every row of the page is in the second `before`: more of that second are on the next page.
-  if (walk.page < TEAM_LOGS_MAX_PAGE) return { keep, next: { ...walk, page: walk.page + 1 } };
-  if (walk.before <= walk.floor) return { keep, next: null };
-  return {
-    keep,
-    next: { ...walk, before: walk.before - 1, page: 1 },
-    warning: `more than ${(pageSize * TEAM_LOGS_MAX_PAGE).toLocaleString("en")} access-log rows share the second ${walk.before}; Slack serves no more of them`,
-  };
+  return { keep, next: { ...walk, cursor: "" } };
 }
 
 /**
@@ -142,8 +152,7 @@ function nextIntegrationPage(records: readonly unknown[], walk: TeamLogsWalk, pa
   const keep = keepInside(records, times, walk);
   const valid = times.filter((time): time is number => time !== null);
   const isNewestFirst = valid.every((time, index) => index === 0 || time <= valid[index - 1]!);
-  const isLastPage = records.length < pageSize || (pages !== null && walk.page >= pages);
-  if (isLastPage) return { keep, next: null };
+  if (isLastPage(records, walk, pages, pageSize) || records.length === 0) return { keep, next: null };
   if (isNewestFirst && valid.length > 0 && Math.min(...valid) < walk.floor) return { keep, next: null };
   if (walk.page >= TEAM_LOGS_MAX_PAGE) {
     return { keep, next: null, warning: `more than ${(pageSize * TEAM_LOGS_MAX_PAGE).toLocaleString("en")} integration-log entries are newer than the last pull; Slack serves no older page` };
@@ -160,6 +169,8 @@ export type TeamLogsPullContext = {
   schema: LogSchema;
   checkpoint: TeamLogsCheckpoint;
   walk: TeamLogsWalk;
+  /** A walk planned now (not resumed, not a replay): its ceiling may come down to Slack's clock. */
+  isNewWalk: boolean;
   apiUrl: string;
   timeoutMs: number;
   /** Rows per page: Slack's maximum (1,000) unless a test needs many small pages. */
@@ -176,6 +187,7 @@ export async function pullTeamLogs(context: TeamLogsPullContext): Promise<PullEn
   const isAccess = logType === "Slack.AccessLogs";
   const method = isAccess ? "team.accessLogs" : "team.integrationLogs";
   let walk = context.walk;
+  let isNewWalk = context.isNewWalk;
   for (;;) {
     if (stopSignal.aborted) {
       await finishPullRun(session, runId, WORKER_STOPPING);
@@ -188,7 +200,12 @@ export async function pullTeamLogs(context: TeamLogsPullContext): Promise<PullEn
     }
     const options = { timeoutMs: context.timeoutMs, signal: stopSignal };
     const result: TeamLogsCallResult = isAccess
-      ? await fetchAccessLogs(context.apiUrl, context.token, { before: walk.before, count: context.pageSize, page: walk.page }, options)
+      ? await fetchAccessLogs(
+          context.apiUrl,
+          context.token,
+          walk.cursor === null ? { before: walk.before, count: context.pageSize, page: walk.page } : { before: walk.before, limit: context.pageSize, cursor: walk.cursor },
+          options,
+        )
       : await fetchIntegrationLogs(context.apiUrl, context.token, { count: context.pageSize, page: walk.page }, options);
     if (stopSignal.aborted) {
       await finishPullRun(session, runId, WORKER_STOPPING);
@@ -196,11 +213,25 @@ export async function pullTeamLogs(context: TeamLogsPullContext): Promise<PullEn
     }
     if (!result.ok) {
       const end = describeSlackFailure(result, { logType, method });
+      if (result.kind === "slack_error" && explainSlackError(result.error, { logType }).kind === "request") {
+        // Slack refuses this very request (a page past its cap, an argument it dislikes): resuming
+        // the walk would send it again forever. The next walk starts afresh from the same
+        // watermark, so it reads everything this one had left.
+        await saveProgress(session, { source, logType, ...(context.replayId ? { replayId: context.replayId } : {}), state: context.replayId ? null : { watermark: context.checkpoint.watermark, walk: null } });
+        context.warn(`Slack refused the walk's request (${result.error}); the next pull starts a fresh walk`);
+      }
       await finishPullRun(session, runId, end);
       return end;
     }
-    const { records, pages } = result.data;
-    const decision = isAccess ? nextAccessPage(records, walk, context.pageSize) : nextIntegrationPage(records, walk, pages, context.pageSize);
+    const { records, pages, nextCursor } = result.data;
+    // A machine clock running ahead of Slack's would put the ceiling (the next watermark) in Slack's
+    // future, and the next walk would stop before records Slack writes meanwhile: a new walk's
+    // ceiling comes down to Slack's clock on its first answer. Slack holds nothing newer anyway.
+    if (isNewWalk && result.serverTime !== null && result.serverTime < walk.ceiling) {
+      walk = { ...walk, ceiling: Math.max(walk.floor, result.serverTime) };
+    }
+    isNewWalk = false;
+    const decision = isAccess ? nextAccessPage(records, walk, { pages, nextCursor }, context.pageSize) : nextIntegrationPage(records, walk, pages, context.pageSize);
     if (decision.warning) context.warn(decision.warning);
     const prepared = preparePage(context.schema, decision.keep, {
       source,

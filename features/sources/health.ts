@@ -53,8 +53,10 @@ function stalePullMinutes(intervalSeconds: number): number {
 }
 
 export function evaluateSourceHealth(facts: HealthFacts, now: Date = new Date()): SourceHealth {
-  const explained = facts.errorCode ? explainSlackError(facts.errorCode, { logType: facts.errorLogType ?? "" }) : null;
-  const retry = facts.nextRetryAt ? ` Tributary tries again at ${facts.nextRetryAt.toISOString().slice(11, 16)} UTC.` : "";
+  // The detail keeps Slack's "needed: …; granted: …", so the check can name the scope to add.
+  const needed = facts.errorDetail ? (/needed: ([^;]+)/.exec(facts.errorDetail)?.[1] ?? null) : null;
+  const explained = facts.errorCode ? explainSlackError(facts.errorCode, { logType: facts.errorLogType ?? "", needed }) : null;
+  const retry = facts.status === "ERROR" && facts.nextRetryAt ? ` Tributary tries again at ${facts.nextRetryAt.toISOString().slice(11, 16)} UTC.` : "";
   const isPaused = facts.status === "PAUSED";
 
   const credentialsProblem = facts.clientCredentialsError ? explainClientCredentialsError(facts.clientCredentialsError) : null;

@@ -289,7 +289,14 @@ export async function createGrantedSource(input: GrantedSourceInput, audit: Audi
 /** Auth, permission and plan failures are not retried every minute: once an hour until fixed. */
 export const SOURCE_ERROR_RETRY_MS = 60 * 60_000;
 
-export type SourceProblem = { code: string; detail: string; logType: string; explained: ExplainedSlackError };
+export type SourceProblem = {
+  code: string;
+  detail: string;
+  logType: string;
+  explained: ExplainedSlackError;
+  /** When the token the pull used was granted: a refusal of a token replaced meanwhile says nothing about the new one. */
+  tokenGrantedAt: Date | null;
+};
 
 /**
  * Puts an active source in ERROR with Slack's reason and tells its alarm recipients, once: the
@@ -300,6 +307,7 @@ export async function recordSourceError(sourceId: string, problem: SourceProblem
   return db.$transaction(async (tx) => {
     const source = await lockSource(tx, sourceId);
     if (!source || (source.status !== "ACTIVE" && source.status !== "ERROR")) return { isNew: false };
+    if (source.grantedAt?.getTime() !== problem.tokenGrantedAt?.getTime()) return { isNew: false };
     const facts = { errorCode: problem.code, errorDetail: problem.detail, errorLogType: problem.logType };
     if (source.status === "ERROR") {
       await tx.source.update({ where: { id: sourceId }, data: facts, select: { id: true } });
@@ -343,6 +351,14 @@ export async function claimErrorRetry(sourceId: string, now = new Date()): Promi
     data: { nextRetryAt: new Date(now.getTime() + SOURCE_ERROR_RETRY_MS) },
   });
   return claimed.count === 1;
+}
+
+/**
+ * The hourly retry met a transient failure (Slack unreachable, say), which says nothing about the
+ * problem: the queue's own retry, or the next interval, may try again at once.
+ */
+export async function releaseErrorRetry(sourceId: string, now = new Date()) {
+  await db.source.updateMany({ where: { id: sourceId, status: "ERROR" }, data: { nextRetryAt: now } });
 }
 
 /** What Slack said about the saved client ID and secret (null: accepted). */

@@ -10,7 +10,8 @@ export const SLACK_REQUEST_TIMEOUT_MS = 15_000;
 export type SlackAuth = { kind: "bearer"; token: string } | { kind: "basic"; clientId: string; clientSecret: string } | { kind: "none" };
 
 export type SlackCallResult<T> =
-  | { ok: true; data: T }
+  /** `serverTime`: Slack's clock (its Date header, Unix seconds) when it answered, or null without one. */
+  | { ok: true; data: T; serverTime: number | null }
   /** Slack answered and refused: `error` is its code (invalid_auth, missing_scope…). */
   | { ok: false; kind: "slack_error"; error: string; needed?: string; provided?: string }
   | { ok: false; kind: "ratelimited"; retryAfterSeconds: number }
@@ -88,7 +89,8 @@ export async function callSlackMethod<T>(
   }
   const parsed = options.schema.safeParse(body);
   if (!parsed.success) return { ok: false, kind: "unreachable", detail: `unexpected answer from ${method}` };
-  return { ok: true, data: parsed.data };
+  const date = Date.parse(response.headers.get("date") ?? "");
+  return { ok: true, data: parsed.data, serverTime: Number.isFinite(date) ? Math.floor(date / 1000) : null };
 }
 
 // Responses Tributary acts on (reference §4.2, §4.4). Unknown fields pass through untouched.

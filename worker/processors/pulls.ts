@@ -21,8 +21,12 @@ async function settle(job: Job, token: string | undefined, end: Exclude<PullEnd,
     throw new DelayedError();
   }
   if (end.retry) throw new PullRetry(`${end.errorCode}: ${end.error}`);
-  // A replay has no next interval: one that stopped early (the worker shutting down) must run again.
-  if (options.mustFinish && end.outcome === "INCOMPLETE") throw new PullRetry(`${end.errorCode}: ${end.error}`);
+  // A replay has no next interval: one that stopped early (the worker shutting down) must run again,
+  // and a shutdown is not a failed attempt, so it waits a moment in Redis rather than spend one.
+  if (options.mustFinish && end.outcome === "INCOMPLETE" && token) {
+    await job.moveToDelayed(Date.now() + 1000, token);
+    throw new DelayedError();
+  }
   if (end.outcome === "FAILED") throw new UnrecoverableError(`${end.errorCode}: ${end.error}`);
 }
 
@@ -54,7 +58,18 @@ export function createPullsProcessor(identity: WorkerIdentity, options: { stopSi
     const payload = replayPayloadSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid replay payload: ${payload.error.issues[0]?.message}`);
     const { replayId } = payload.data;
-    const result = await runReplay(replayId, { ...(job.id ? { jobId: job.id } : {}), attempt: job.attemptsMade + 1, workerId: identity.workerId }, logger, { stopSignal: options.stopSignal });
+    const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    let result: Awaited<ReturnType<typeof runReplay>>;
+    try {
+      result = await runReplay(replayId, { ...(job.id ? { jobId: job.id } : {}), attempt: job.attemptsMade + 1, workerId: identity.workerId }, logger, { stopSignal: options.stopSignal });
+    } catch (error) {
+      // Postgres or a bug: the queue retries; after its last attempt the replay says it failed instead of staying RUNNING.
+      if (isLastAttempt) {
+        const detail = error instanceof Error ? error.message : String(error);
+        await updateReplayStatus(replayId, "FAILED", { errorCode: "internal_error", error: `The replay stopped on an error: ${detail}` }).catch(() => {});
+      }
+      throw error;
+    }
     if (result.status === "skipped") {
       logger.info({ replayId, reason: result.reason }, `replay skipped: ${PULL_SKIP_MESSAGES[result.reason]}`);
       if (result.reason === "busy") throw new PullRetry("another worker runs this replay");
@@ -65,8 +80,8 @@ export function createPullsProcessor(identity: WorkerIdentity, options: { stopSi
       return;
     }
     logger.warn({ replayId, runId: result.run?.id, errorCode: result.end.errorCode }, result.end.error);
-    const isLastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    if (isLastAttempt && !(result.end.retry && result.end.retry.afterSeconds > 0)) {
+    const isWaiting = (result.end.retry !== null && result.end.retry.afterSeconds > 0) || (result.end.outcome === "INCOMPLETE" && !result.end.retry);
+    if (isLastAttempt && !isWaiting) {
       // The queue gives up after this attempt: the replay says so instead of waiting forever.
       await updateReplayStatus(replayId, "FAILED", { errorCode: result.end.errorCode, error: result.end.error });
     }
