@@ -110,7 +110,7 @@ export default async function SourcePage({ params, searchParams }: Props) {
               {source.grantedAt ? (
                 <>
                   <Detail label="Installed by">{source.installerName ? `@${source.installerName} (${source.installerUserId})` : source.installerUserId}</Detail>
-                  <Detail label="Scopes">{source.grantedScopes.join(", ")}</Detail>
+                  <Detail label="Scopes">{source.grantedScopes.length ? source.grantedScopes.join(", ") : "Not reported (access was added from the command line)"}</Detail>
                   <Detail label="Access granted">
                     <RelativeTime value={source.grantedAt.toISOString()} />
                   </Detail>
