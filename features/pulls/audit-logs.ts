@@ -1,9 +1,8 @@
 import type { Logger } from "pino";
-import type { LogSchema } from "@/features/events/log-schema";
-import { commitPage, finishPullRun, type PullSession } from "@/features/pulls/mutations";
+import { commitPage, finishPullRun } from "@/features/pulls/mutations";
 import { preparePage } from "@/features/pulls/normalize-page";
 import { AUDIT_OVERLAP_SECONDS, auditCheckpointSchema, EMPTY_AUDIT_CHECKPOINT, type AuditCheckpoint } from "@/features/pulls/schema";
-import { describeSlackFailure, WORKER_STOPPING, type PullEnd, type PullFailure, type SlackCallGate } from "@/features/pulls/pull-end";
+import { describeSlackFailure, WORKER_STOPPING, type PullEnd, type PullerContext, type PullFailure } from "@/features/pulls/pull-end";
 import { fetchAuditLogs, type AuditCallResult } from "@/lib/slack/audit-api";
 
 // The Audit Logs API puller (reference §1.4 and §7). Slack serves newest first, with inclusive
@@ -48,24 +47,12 @@ export function oldestSecondReached(entries: readonly unknown[], bounds: { oldes
   return oldest;
 }
 
-export type AuditPullContext = {
-  session: PullSession;
-  runId: string;
-  /** Set for a replay: its progress goes to the replay, and the end of its window moves no watermark. */
-  replayId?: string;
-  source: { id: string; label: string };
-  token: string;
-  schema: LogSchema;
+export type AuditPullContext = PullerContext & {
   plan: AuditPlan;
   /** Plans again from another "now": Slack's, when this machine's clock turns out to run ahead. */
   replan: (now: number) => AuditPlan;
   auditApiUrl: string;
-  timeoutMs: number;
   pageLimit: number;
-  /** Takes a call from Tributary's shared per-token budget before each request. */
-  gate: SlackCallGate;
-  /** Aborted when the worker shuts down: the run stops at a page boundary, abandoning a request in flight. */
-  stopSignal: AbortSignal;
   logger: Logger;
 };
 

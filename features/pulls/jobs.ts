@@ -93,45 +93,35 @@ async function runLocked(run: LockedRun, logger: Logger, options: PullOptions): 
     await finishPullRun(session, runId, end);
     return { runId, end };
   }
-  const label = { id: source.id, label: source.name };
-  const gate = createGate(token, request.logType, options.limiter ?? getSharedSlackRateLimiter(), logger);
-  const stopSignal = options.stopSignal ?? new AbortController().signal;
-  const timeoutMs = env.SLACK_TIMEOUT_SECONDS * 1000;
-  const replayId = run.replay?.id;
+  const common = {
+    session,
+    runId,
+    ...(run.replay ? { replayId: run.replay.id } : {}),
+    source: { id: source.id, label: source.name },
+    token,
+    schema,
+    timeoutMs: env.SLACK_TIMEOUT_SECONDS * 1000,
+    gate: createGate(token, request.logType, options.limiter ?? getSharedSlackRateLimiter(), logger),
+    stopSignal: options.stopSignal ?? new AbortController().signal,
+  };
   try {
     const end =
       plan.kind === "audit"
         ? await pullAuditLogs({
-            session,
-            runId,
-            ...(replayId ? { replayId } : {}),
-            source: label,
-            token,
-            schema,
+            ...common,
             plan: plan.plan,
             replan: (slackNow) => planAuditWindow(run.state, slackNow, source.backfillMinutes),
             auditApiUrl: env.SLACK_AUDIT_API_URL,
-            timeoutMs,
             pageLimit: options.pageLimit ?? AUDIT_MAX_LIMIT,
-            gate,
-            stopSignal,
             logger,
           })
         : await pullTeamLogs({
-            session,
-            runId,
-            ...(replayId ? { replayId } : {}),
-            source: label,
-            token,
-            schema,
+            ...common,
             checkpoint: plan.checkpoint,
             walk: plan.walk,
             isNewWalk: plan.isNewWalk,
             apiUrl: env.SLACK_API_URL,
-            timeoutMs,
             pageSize: Math.min(options.pageLimit ?? TEAM_LOGS_MAX_COUNT, TEAM_LOGS_MAX_COUNT),
-            gate,
-            stopSignal,
             warn: (message) => logger.warn(message),
           });
     return { runId, end };

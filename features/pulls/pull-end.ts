@@ -1,3 +1,5 @@
+import type { LogSchema } from "@/features/events/log-schema";
+import type { PullSession } from "@/features/pulls/mutations";
 import { explainSlackError } from "@/features/pulls/slack-errors";
 
 // How a pull ends, shared by the three pullers: what the run records, what the worker does next
@@ -23,6 +25,22 @@ export const WORKER_STOPPING = {
 
 /** Admits one Slack call under Tributary's shared per-token budget, or ends the run until a call is free. */
 export type SlackCallGate = (method: string) => Promise<{ ok: true } | { ok: false; end: PullFailure }>;
+
+/** What every puller is given, whatever its log type. */
+export type PullerContext = {
+  session: PullSession;
+  runId: string;
+  /** Set for a replay: its progress goes to the replay, and the end of its window moves no watermark. */
+  replayId?: string;
+  source: { id: string; label: string };
+  token: string;
+  schema: LogSchema;
+  timeoutMs: number;
+  /** Takes a call from Tributary's shared per-token budget before each request. */
+  gate: SlackCallGate;
+  /** Aborted when the worker shuts down: the run stops at a page boundary, abandoning a request in flight. */
+  stopSignal: AbortSignal;
+};
 
 type SlackFailure =
   | { kind: "slack_error"; status?: number; error: string; needed?: string; provided?: string }

@@ -13,7 +13,7 @@ import { db } from "@/lib/db";
 import { createSlackRateLimiter, type SlackRateLimiter } from "@/lib/slack/rate-limiter";
 import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
 import { freePort, runCommand, startCommand, uniqueSuffix, waitUntil } from "@/scripts/lib/test-helpers";
-import { auditGroundTruth, createAuditSource, createTeamLogsSource, emulatorControl } from "@/scripts/lib/test-sources";
+import { auditGrantOf, auditGroundTruth, createAuditSource, createTeamLogsSource, emulatorControl } from "@/scripts/lib/test-sources";
 
 // What happens to a source when Slack refuses it, and what an operator sees and receives: the
 // source goes to ERROR with an explanation and the fix, its recipients are told once, Slack is
@@ -87,20 +87,7 @@ async function regrant(sourceId: string, clientId: string) {
   const token = await emulatorControl<{ value: string; userId: string; enterpriseId: string }>(slack, "/tokens", { clientId, isEnterpriseInstall: true });
   const granted = await recordGrant(
     sourceId,
-    {
-      validatedLogTypes: [AUDIT],
-      clientId,
-      accessToken: token.value,
-      scopes: ["auditlogs:read"],
-      teamId: null,
-      teamName: null,
-      enterpriseId: token.enterpriseId,
-      enterpriseName: null,
-      isEnterpriseInstall: true,
-      slackUrl: null,
-      installerUserId: token.userId,
-      installerName: null,
-    },
+    { validatedLogTypes: [AUDIT], clientId, ...auditGrantOf(token) },
     { actor: CLI_ACTOR },
   );
   expect(granted).toMatchObject({ ok: true, status: "ACTIVE" });

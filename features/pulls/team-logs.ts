@@ -1,9 +1,8 @@
 import { createHash } from "node:crypto";
 import { z } from "zod";
-import type { LogSchema } from "@/features/events/log-schema";
-import { commitPage, finishPullRun, saveProgress, type PullSession } from "@/features/pulls/mutations";
+import { commitPage, finishPullRun, saveProgress } from "@/features/pulls/mutations";
 import { preparePage } from "@/features/pulls/normalize-page";
-import { describeSlackFailure, WORKER_STOPPING, type PullEnd, type SlackCallGate } from "@/features/pulls/pull-end";
+import { describeSlackFailure, WORKER_STOPPING, type PullEnd, type PullerContext } from "@/features/pulls/pull-end";
 import { explainSlackError } from "@/features/pulls/slack-errors";
 import { fetchAccessLogs, fetchIntegrationLogs, TEAM_LOGS_MAX_PAGE, type TeamLogsCallResult } from "@/lib/slack/team-logs-api";
 
@@ -160,24 +159,14 @@ function nextIntegrationPage(records: readonly unknown[], walk: TeamLogsWalk, pa
   return { keep, next: { ...walk, page: walk.page + 1 } };
 }
 
-export type TeamLogsPullContext = {
-  session: PullSession;
-  runId: string;
-  replayId?: string;
-  source: { id: string; label: string };
-  token: string;
-  schema: LogSchema;
+export type TeamLogsPullContext = PullerContext & {
   checkpoint: TeamLogsCheckpoint;
   walk: TeamLogsWalk;
   /** A walk planned now (not resumed, not a replay): its ceiling may come down to Slack's clock. */
   isNewWalk: boolean;
   apiUrl: string;
-  timeoutMs: number;
   /** Rows per page: Slack's maximum (1,000) unless a test needs many small pages. */
   pageSize: number;
-  /** Takes a call from Tributary's shared per-token budget before each request. */
-  gate: SlackCallGate;
-  stopSignal: AbortSignal;
   warn: (message: string) => void;
 };
 

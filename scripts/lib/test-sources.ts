@@ -13,6 +13,22 @@ async function control<T>(slack: RunningEmulator, path: string, body: unknown): 
   return (await response.json()) as T;
 }
 
+/** What an organization install of an audit-logs app tells Tributary, for a token minted by the emulator. */
+export function auditGrantOf(token: { value: string; userId: string; enterpriseId: string }) {
+  return {
+    accessToken: token.value,
+    scopes: ["auditlogs:read"],
+    teamId: null,
+    teamName: null,
+    enterpriseId: token.enterpriseId,
+    enterpriseName: null,
+    isEnterpriseInstall: true,
+    slackUrl: null,
+    installerUserId: token.userId,
+    installerName: null,
+  };
+}
+
 export async function createAuditSource(slack: RunningEmulator, options: { backfillMinutes?: number; name?: string } = {}) {
   const app = await control<{ clientId: string; clientSecret: string }>(slack, "/apps", {
     name: `Pull test ${uniqueSuffix()}`,
@@ -28,18 +44,7 @@ export async function createAuditSource(slack: RunningEmulator, options: { backf
       clientId: app.clientId,
       clientSecret: app.clientSecret,
       alarm: { isEnabled: false, thresholdMinutes: ALARM_DEFAULT_MINUTES, recipients: [] },
-      grant: {
-        accessToken: token.value,
-        scopes: ["auditlogs:read"],
-        teamId: null,
-        teamName: null,
-        enterpriseId: token.enterpriseId,
-        enterpriseName: null,
-        isEnterpriseInstall: true,
-        slackUrl: null,
-        installerUserId: token.userId,
-        installerName: null,
-      },
+      grant: auditGrantOf(token),
     },
     { actor: CLI_ACTOR },
   );
