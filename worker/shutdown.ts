@@ -4,7 +4,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { disconnectDatabase } from "@/lib/db";
 
-export type Resources = { workers: Worker[]; queues: Queue[]; redis: Redis; healthServer?: Server; timers: NodeJS.Timeout[] };
+export type Resources = { workers: Worker[]; queues: Queue[]; redis: Redis; healthServer?: Server; timers: NodeJS.Timeout[]; closeOthers?: () => Promise<void> };
 
 // A job still running after this is abandoned; BullMQ's stalled-job check hands it to another worker.
 const SHUTDOWN_TIMEOUT_MS = 25_000;
@@ -22,6 +22,7 @@ export async function shutdown(resources: Resources, logger: Logger) {
   for (const periodic of resources.timers) clearInterval(periodic);
   await Promise.all(resources.workers.map((worker) => worker.close()));
   await Promise.all(resources.queues.map((queue) => queue.close()));
+  await resources.closeOthers?.();
   await resources.redis.quit().catch(() => resources.redis.disconnect());
   await disconnectDatabase();
   await new Promise<void>((resolve) => (resources.healthServer ? resources.healthServer.close(() => resolve()) : resolve()));

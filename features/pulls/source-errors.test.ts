@@ -1,6 +1,7 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
+import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@/emulator/server";
 import { CLI_ACTOR } from "@/features/audit/schema";
@@ -270,6 +271,60 @@ describe("pause, resume and replay", () => {
 });
 
 describe("through the queue", () => {
+  it("a worker stops the source when its token is revoked and mails the recipients once", async () => {
+    const mails: { to: string[]; raw: string }[] = [];
+    const smtpPort = await freePort();
+    const smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ["STARTTLS"],
+      onData(stream, session, callback) {
+        let raw = "";
+        stream.on("data", (chunk: Buffer) => (raw += chunk.toString()));
+        stream.on("end", () => {
+          mails.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((resolve) => smtp.listen(smtpPort, "127.0.0.1", resolve));
+    isRealClock = true;
+    const recipient = `soc-${uniqueSuffix()}@example.com`;
+    const { sourceId, token } = await createTeamLogsSource(slack, { logTypes: [ACCESS], alarmRecipients: [recipient] });
+    await db.source.updateMany({ where: { id: { not: sourceId }, status: "ACTIVE" }, data: { status: "PAUSED" } });
+    await emulatorControl(slack, "/tokens/revoke", { token });
+    const queuePrefix = `tributary-test-${uniqueSuffix()}`;
+    const worker = startCommand(["tsx", "worker/index.ts"], {
+      QUEUE_PREFIX: queuePrefix,
+      DATABASE_URL: database.url,
+      SLACK_API_URL: slack.slackApiUrl,
+      SLACK_AUDIT_API_URL: slack.slackAuditApiUrl,
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      PULL_INTERVAL_SECONDS: "10",
+      WORKER_HEALTH_PORT: String(await freePort()),
+    });
+    try {
+      const sent = await waitUntil(() => db.notification.findFirst({ where: { sourceId, sentAt: { not: null } } }), 60_000);
+      expect(sent.kind).toBe("source_error");
+      expect((await db.source.findUniqueOrThrow({ where: { id: sourceId } })).status).toBe("ERROR");
+      // Another interval: still one mail and one run, because the source waits for its hourly retry.
+      await new Promise((resolve) => setTimeout(resolve, 12_000));
+      const ours = mails.filter((mail) => mail.to.includes(recipient));
+      expect(ours).toHaveLength(1);
+      expect(ours[0]!.raw).toContain(`/sources/${sourceId}`);
+      expect(ours[0]!.raw).not.toContain(token);
+      expect(await db.pullRun.count({ where: { sourceId } })).toBe(1);
+    } finally {
+      worker.child.kill("SIGKILL");
+      await worker.finished;
+      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+      const queue = new Queue("pulls", { connection, prefix: queuePrefix });
+      await queue.obliterate({ force: true });
+      await queue.close();
+      connection.disconnect();
+    }
+  });
+
   it("rides out 429 storms, 5xx, HTML pages, malformed JSON, resets and hangs: every event arrives once, every attempt is a run", async () => {
     isRealClock = true;
     const now = Math.floor(Date.now() / 1000);

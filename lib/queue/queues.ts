@@ -7,13 +7,17 @@ import { z } from "zod";
 export const QUEUE_NAMES = ["system", "pulls"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-export const SYSTEM_JOB = { heartbeat: "heartbeat" } as const;
+export const SYSTEM_JOB = { heartbeat: "heartbeat", deliverNotifications: "deliver-notifications" } as const;
 
 /** The heartbeat proves end to end that schedulers fire and some worker takes jobs off Redis. */
 export const HEARTBEAT_SCHEDULER_ID = "system:heartbeat";
 export const HEARTBEAT_INTERVAL_MS = 30_000;
 
 export const heartbeatPayloadSchema = z.object({}).strict();
+
+/** The outbox is delivered this often (and a failed notice waits its backoff on top). */
+export const NOTIFICATIONS_SCHEDULER_ID = "system:deliver-notifications";
+export const NOTIFICATIONS_INTERVAL_MS = 15_000;
 export type HeartbeatPayload = z.infer<typeof heartbeatPayloadSchema>;
 
 export const PULL_JOB = "pull";
