@@ -160,8 +160,9 @@ async function applyToSource(source: PullSource, logType: string, end: PullEnd, 
   if (isFailingLogType && hasReachedSlack) {
     const { isRecovered } = await recordSourceRecovered(source.id);
     if (isRecovered) logger.info("source works again; recipients notified");
-  } else if (end.outcome === "FAILED" && end.retry) {
-    // Slack did not answer usably: that says nothing about the problem, so the queue's retry may try again.
+  } else if (end.outcome !== "SUCCEEDED" && end.retry) {
+    // Slack did not answer usably, or asked to wait: that says nothing about the problem, so the
+    // queue's retry (or its delayed job) may try again rather than wait another hour.
     await releaseErrorRetry(source.id);
   }
 }
