@@ -1,5 +1,4 @@
 import { pino } from "pino";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deliverDueNotifications } from "@/features/notifications/jobs";
 import { claimDueNotification, enqueueNotification } from "@/features/notifications/mutations";
@@ -7,12 +6,11 @@ import { db } from "@/lib/db";
 import { createMailTransport } from "@/lib/mail";
 import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
 import { freePort, uniqueSuffix } from "@/scripts/lib/test-helpers";
+import { startSmtpCatcher } from "@/scripts/lib/test-smtp";
 
 // The outbox delivered to a real SMTP server (smtp-server, in this process): once per notice, with
 // backoff when the server refuses, and with the same Message-ID if a notice has to go out again.
 isolatedDatabaseForThisFile("notifications");
-
-type Received = { from: string; to: string[]; raw: string };
 
 /** A header as a mail client shows it: RFC 2047 encoded words (nodemailer's =?UTF-8?Q?…?=) decoded. */
 function decodeHeader(value: string): string {
@@ -20,36 +18,19 @@ function decodeHeader(value: string): string {
     .replace(/\?=\s+=\?/g, "?==?")
     .replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, text: string) => Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1").toString("utf8"));
 }
-const received: Received[] = [];
-let isRefusing = false;
-let server: SMTPServer;
-let port: number;
+
+let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
 const silent = pino({ level: "silent" });
 
 beforeAll(async () => {
-  port = await freePort();
-  server = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ["STARTTLS"],
-    onData(stream, session, callback) {
-      let raw = "";
-      stream.on("data", (chunk: Buffer) => (raw += chunk.toString()));
-      stream.on("end", () => {
-        if (isRefusing) return callback(Object.assign(new Error("Mailbox unavailable"), { responseCode: 450 }));
-        // Headers unfolded (long ones are wrapped onto indented lines).
-        received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw: raw.replace(/\r?\n[ \t]+/g, " ") });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  smtp = await startSmtpCatcher();
 });
 afterAll(async () => {
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+  await smtp?.stop();
 });
 beforeEach(() => {
-  received.length = 0;
-  isRefusing = false;
+  smtp.messages.length = 0;
+  smtp.control.isRefusing = false;
 });
 
 async function queueNotice() {
@@ -70,17 +51,17 @@ describe("outbox delivery", () => {
     const notice = await queueNotice();
     // Written twice (a retried transaction), it is still one notice.
     expect(await enqueueNotification(db, { kind: "source_error", sourceId: null, recipients: ["x@example.com"], subject: "s", text: "t", dedupeKey: notice.dedupeKey })).toBe(false);
-    const transport = createMailTransport(`smtp://127.0.0.1:${port}`);
+    const transport = createMailTransport(smtp.url);
     expect(await deliverDueNotifications(transport, silent)).toEqual({ sent: 1, failed: 0 });
     expect(await deliverDueNotifications(transport, silent)).toEqual({ sent: 0, failed: 0 });
     transport.close();
 
-    expect(received).toHaveLength(1);
-    expect(received[0]!.to.sort()).toEqual(["oncall@example.com", "soc@example.com"]);
-    expect(received[0]!.from).toBe("tributary@localhost");
-    expect(received[0]!.raw).toContain(`Message-ID: <${notice.id}@tributary>`);
-    expect(decodeHeader(/^Subject: (.*)$/m.exec(received[0]!.raw)![1]!)).toBe('[Tributary] Slack source "Prod <audit>" stopped: Slack revoked the access token');
-    expect(received[0]!.raw).toContain("What to do: Re-grant access.");
+    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages[0]!.to.sort()).toEqual(["oncall@example.com", "soc@example.com"]);
+    expect(smtp.messages[0]!.from).toBe("tributary@localhost");
+    expect(smtp.messages[0]!.raw).toContain(`Message-ID: <${notice.id}@tributary>`);
+    expect(decodeHeader(/^Subject: (.*)$/m.exec(smtp.messages[0]!.raw)![1]!)).toBe('[Tributary] Slack source "Prod <audit>" stopped: Slack revoked the access token');
+    expect(smtp.messages[0]!.raw).toContain("What to do: Re-grant access.");
     const sent = await db.notification.findUniqueOrThrow({ where: { id: notice.id } });
     expect(sent).toMatchObject({ attempts: 1, messageId: `<${notice.id}@tributary>`, sendingSince: null, lastError: null });
     expect(sent.sentAt).not.toBeNull();
@@ -88,22 +69,22 @@ describe("outbox delivery", () => {
 
   it("keeps a refused notice with the server's reason and tries again after a backoff", async () => {
     const notice = await queueNotice();
-    const transport = createMailTransport(`smtp://127.0.0.1:${port}`);
-    isRefusing = true;
+    const transport = createMailTransport(smtp.url);
+    smtp.control.isRefusing = true;
     expect(await deliverDueNotifications(transport, silent)).toEqual({ sent: 0, failed: 1 });
     const refused = await db.notification.findUniqueOrThrow({ where: { id: notice.id } });
     expect(refused).toMatchObject({ attempts: 1, sentAt: null, sendingSince: null });
     expect(refused.lastError).toContain("Mailbox unavailable");
     expect(refused.nextAttemptAt.getTime() - Date.now()).toBeGreaterThan(20_000);
 
-    isRefusing = false;
+    smtp.control.isRefusing = false;
     // Not before its backoff…
     expect(await deliverDueNotifications(transport, silent)).toEqual({ sent: 0, failed: 0 });
     // …then once.
     const later = () => new Date(Date.now() + 31_000);
     expect(await deliverDueNotifications(transport, silent, { now: later })).toEqual({ sent: 1, failed: 0 });
     transport.close();
-    expect(received).toHaveLength(1);
+    expect(smtp.messages).toHaveLength(1);
     expect(await db.notification.findUniqueOrThrow({ where: { id: notice.id } })).toMatchObject({ attempts: 2, lastError: null });
   });
 
@@ -111,11 +92,11 @@ describe("outbox delivery", () => {
     const notice = await queueNotice();
     // A worker claims it and dies before recording anything.
     expect((await claimDueNotification())?.id).toBe(notice.id);
-    const transport = createMailTransport(`smtp://127.0.0.1:${port}`);
+    const transport = createMailTransport(smtp.url);
     expect(await deliverDueNotifications(transport, silent)).toEqual({ sent: 0, failed: 0 });
     expect(await deliverDueNotifications(transport, silent, { now: () => new Date(Date.now() + 11 * 60_000) })).toEqual({ sent: 1, failed: 0 });
     transport.close();
-    expect(received[0]!.raw).toContain(`Message-ID: <${notice.id}@tributary>`);
+    expect(smtp.messages[0]!.raw).toContain(`Message-ID: <${notice.id}@tributary>`);
   });
 
   it("says what went wrong when the mail server cannot be reached, without the SMTP URL's password", async () => {

@@ -1,7 +1,6 @@
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { pino } from "pino";
-import { SMTPServer } from "smtp-server";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startEmulator, type RunningEmulator } from "@/emulator/server";
 import { CLI_ACTOR } from "@/features/audit/schema";
@@ -14,6 +13,7 @@ import { db } from "@/lib/db";
 import { createSlackRateLimiter, type SlackRateLimiter } from "@/lib/slack/rate-limiter";
 import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
 import { freePort, runCommand, startCommand, uniqueSuffix, waitUntil } from "@/scripts/lib/test-helpers";
+import { startSmtpCatcher } from "@/scripts/lib/test-smtp";
 import { auditGrantOf, auditGroundTruth, createAuditSource, createTeamLogsSource, emulatorControl } from "@/scripts/lib/test-sources";
 
 // What happens to a source when Slack refuses it, and what an operator sees and receives: the
@@ -272,21 +272,7 @@ describe("pause, resume and replay", () => {
 
 describe("through the queue", () => {
   it("a worker stops the source when its token is revoked and mails the recipients once", async () => {
-    const mails: { to: string[]; raw: string }[] = [];
-    const smtpPort = await freePort();
-    const smtp = new SMTPServer({
-      authOptional: true,
-      disabledCommands: ["STARTTLS"],
-      onData(stream, session, callback) {
-        let raw = "";
-        stream.on("data", (chunk: Buffer) => (raw += chunk.toString()));
-        stream.on("end", () => {
-          mails.push({ to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw });
-          callback();
-        });
-      },
-    });
-    await new Promise<void>((resolve) => smtp.listen(smtpPort, "127.0.0.1", resolve));
+    const smtp = await startSmtpCatcher();
     isRealClock = true;
     const recipient = `soc-${uniqueSuffix()}@example.com`;
     const { sourceId, token } = await createTeamLogsSource(slack, { logTypes: [ACCESS], alarmRecipients: [recipient] });
@@ -298,7 +284,7 @@ describe("through the queue", () => {
       DATABASE_URL: database.url,
       SLACK_API_URL: slack.slackApiUrl,
       SLACK_AUDIT_API_URL: slack.slackAuditApiUrl,
-      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      SMTP_URL: smtp.url,
       PULL_INTERVAL_SECONDS: "10",
       WORKER_HEALTH_PORT: String(await freePort()),
     });
@@ -308,7 +294,7 @@ describe("through the queue", () => {
       expect((await db.source.findUniqueOrThrow({ where: { id: sourceId } })).status).toBe("ERROR");
       // Another interval: still one mail and one run, because the source waits for its hourly retry.
       await new Promise((resolve) => setTimeout(resolve, 12_000));
-      const ours = mails.filter((mail) => mail.to.includes(recipient));
+      const ours = smtp.messages.filter((mail) => mail.to.includes(recipient));
       expect(ours).toHaveLength(1);
       expect(ours[0]!.raw).toContain(`/sources/${sourceId}`);
       expect(ours[0]!.raw).not.toContain(token);
@@ -316,7 +302,7 @@ describe("through the queue", () => {
     } finally {
       worker.child.kill("SIGKILL");
       await worker.finished;
-      await new Promise<void>((resolve) => smtp.close(() => resolve()));
+      await smtp.stop();
       const connection = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
       const queue = new Queue("pulls", { connection, prefix: queuePrefix });
       await queue.obliterate({ force: true });
