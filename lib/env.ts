@@ -71,6 +71,9 @@ export const envSchema = z.object({
     .regex(/^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/, 'must be an address like "Tributary <alarms@example.com>"')
     .default("Tributary <tributary@localhost>"),
   PULL_INTERVAL_SECONDS: z.coerce.number().int().min(10).max(3600).default(60),
+  // The shortest drop-off alarm threshold a user may set. 15 minutes in production; the demo and the
+  // end-to-end tests lower it so an alarm can be watched firing within a minute or two.
+  ALARM_MIN_THRESHOLD_MINUTES: z.coerce.number().int().min(1).max(15).default(15),
   SLACK_API_URL: httpUrl.default("https://slack.com/api"),
   SLACK_AUDIT_API_URL: httpUrl.default("https://api.slack.com/audit/v1"),
   SLACK_OAUTH_AUTHORIZE_URL: httpUrl.default("https://slack.com/oauth/v2/authorize"),
@@ -88,6 +91,8 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9:{}_-]{1,64}$/, "must be 1-64 characters of letters, digits, : { } _ -")
     .default("tributary"),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  // Set by `npm run demo` to the web inbox of the mail catcher it starts; the console links to it.
+  DEMO_MAIL_INBOX_URL: httpUrl.optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;

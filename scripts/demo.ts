@@ -7,8 +7,8 @@ import { ensureLocalSecrets } from "@/scripts/lib/secrets";
 import { ensureServices } from "@/scripts/lib/services";
 
 // `npm run demo`: from a fresh clone (after npm ci) to a running console in one command — services,
-// migrations, an admin account, a production build, then the Slack emulator, web and worker side by
-// side. Ctrl-C stops everything.
+// migrations, an admin account, a production build, then the Slack emulator, a mail catcher, web and
+// worker side by side. Ctrl-C stops everything.
 
 const BIN = "node_modules/.bin";
 
@@ -57,14 +57,28 @@ async function main() {
   const EMULATOR_PORT = Number(process.env.EMULATOR_PORT || 3400);
   // Nothing here can reach Slack, so the demo talks to the emulator unless Slack's URLs are set.
   const isUsingEmulator = !process.env.SLACK_API_URL && !process.env.SLACK_AUDIT_API_URL && !process.env.SLACK_OAUTH_AUTHORIZE_URL;
+  // Alarm emails need somewhere to land that a new user can watch: unless SMTP_URL is set, MailDev
+  // catches them on SMTP_URL's default port and shows them in its web inbox.
+  const isUsingMailCatcher = !process.env.SMTP_URL;
+  const MAIL_SMTP_PORT = Number(new URL(env.SMTP_URL).port);
+  const MAIL_INBOX_PORT = Number(process.env.MAIL_INBOX_PORT || 1080);
 
-  for (const [name, port] of [
-    ["PORT", env.PORT],
-    ["WORKER_HEALTH_PORT", env.WORKER_HEALTH_PORT],
-    ...(isUsingEmulator ? ([["EMULATOR_PORT", EMULATOR_PORT]] as const) : []),
-  ] as const) {
+  const portsToCheck: { name: string; port: number; remedy?: string }[] = [
+    { name: "PORT", port: env.PORT },
+    { name: "WORKER_HEALTH_PORT", port: env.WORKER_HEALTH_PORT },
+    ...(isUsingEmulator ? [{ name: "EMULATOR_PORT", port: EMULATOR_PORT }] : []),
+    ...(isUsingMailCatcher
+      ? [
+          // Moving MailDev's SMTP port would mean setting SMTP_URL, which turns MailDev off: the way out
+          // is to send the emails to whatever already listens there.
+          { name: "SMTP_URL", port: MAIL_SMTP_PORT, remedy: `send alarm emails to what listens there: SMTP_URL=${env.SMTP_URL} npm run demo` },
+          { name: "MAIL_INBOX_PORT", port: MAIL_INBOX_PORT },
+        ]
+      : []),
+  ];
+  for (const { name, port, remedy = `choose another: ${name}=${port + 100} npm run demo` } of portsToCheck) {
     if (!(await isPortFree(port))) {
-      throw new DemoError(`Port ${port} (${name}) is already in use, perhaps by another Tributary. Stop it, or choose another: ${name}=${port + 100} npm run demo`);
+      throw new DemoError(`Port ${port} (${name}) is already in use, perhaps by another Tributary. Stop it, or ${remedy}`);
     }
   }
 
@@ -90,14 +104,29 @@ async function main() {
     run(`${BIN}/next`, ["build"], { ...process.env, NEXT_TELEMETRY_DISABLED: "1" }, "The build failed (see above).");
   }
 
-  step(isUsingEmulator ? "Starting the Slack emulator, web and worker" : "Starting web and worker (Slack URLs from the environment)");
+  const startedFirst = [isUsingEmulator ? "the Slack emulator" : null, isUsingMailCatcher ? "MailDev" : null].filter((name) => name !== null);
+  step(`Starting ${[...startedFirst, "web and worker"].join(", ")}${isUsingEmulator ? "" : " (Slack URLs from the environment)"}`);
   const emulatorUrl = `http://127.0.0.1:${EMULATOR_PORT}`;
+  const mailInboxUrl = `http://127.0.0.1:${MAIL_INBOX_PORT}`;
   const slackUrls = isUsingEmulator
     ? { SLACK_API_URL: `${emulatorUrl}/api`, SLACK_AUDIT_API_URL: `${emulatorUrl}/audit/v1`, SLACK_OAUTH_AUTHORIZE_URL: `${emulatorUrl}/oauth/v2/authorize` }
     : {};
-  const childEnv = { ...process.env, ...slackUrls, NEXT_TELEMETRY_DISABLED: "1" };
+  const childEnv = {
+    ...process.env,
+    ...slackUrls,
+    // A one-minute drop-off alarm lets a demo user pause the emulator's traffic and watch the email arrive.
+    ALARM_MIN_THRESHOLD_MINUTES: process.env.ALARM_MIN_THRESHOLD_MINUTES || "1",
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
+  const webEnv = isUsingMailCatcher ? { ...childEnv, DEMO_MAIL_INBOX_URL: mailInboxUrl } : childEnv;
   const processes: ManagedProcess[] = [];
   let demoApp: DemoApp | null = null;
+  if (isUsingMailCatcher) {
+    // MailDev 2 has no purely in-memory store; without --mail-directory it writes to a new
+    // /tmp/maildev-<pid>, so every demo opens on an empty inbox.
+    const mailDevArgs = ["--smtp", String(MAIL_SMTP_PORT), "--web", String(MAIL_INBOX_PORT), "--ip", "127.0.0.1", "--web-ip", "127.0.0.1"];
+    processes.push(startProcess("mail", `${BIN}/maildev`, mailDevArgs, { env: childEnv, colorIndex: 3 }));
+  }
   if (isUsingEmulator) {
     processes.push(startProcess("slack", `${BIN}/tsx`, ["emulator/index.ts", "--port", String(EMULATOR_PORT)], { env: childEnv, colorIndex: 2 }));
     // Web and worker start once the emulator answers, so their first Slack calls do not fail.
@@ -110,8 +139,13 @@ async function main() {
       throw error;
     });
   }
+  // The worker's first alarm email must not be refused because MailDev is still starting.
+  if (isUsingMailCatcher && !(await waitForHttp(`${mailInboxUrl}/`, 30_000))) {
+    await Promise.all(processes.map((managed) => stopProcess(managed)));
+    throw new DemoError(`MailDev did not answer on port ${MAIL_INBOX_PORT} within 30 s (see the [mail] lines above).`);
+  }
   processes.push(
-    startProcess("web", `${BIN}/next`, ["start", "--port", String(env.PORT)], { env: childEnv, colorIndex: 0 }),
+    startProcess("web", `${BIN}/next`, ["start", "--port", String(env.PORT)], { env: webEnv, colorIndex: 0 }),
     startProcess("worker", `${BIN}/tsx`, ["worker/index.ts"], { env: childEnv, colorIndex: 1 }),
   );
 
@@ -149,6 +183,7 @@ async function main() {
   ${isUsingEmulator ? `Slack emulator: ${emulatorUrl} (world and controls: ${emulatorUrl}/_emulator)` : "Slack: the URLs set in the environment"}${
     demoApp ? `\n  Emulated Slack app for the wizard: client ID ${demoApp.clientId}, client secret ${demoApp.clientSecret}` : ""
   }
+  ${isUsingMailCatcher ? `Mail inbox (alarm emails): ${mailInboxUrl}` : "Alarm emails: through the SMTP_URL set in the environment"}
   Press Ctrl-C to stop.
 `);
 }

@@ -43,7 +43,7 @@ export function Sidebar({ productName, items, footer }: { productName: string; i
           })}
         </ul>
       </nav>
-      {footer ? <div className="border-t border-slate-800 px-5 py-4 text-xs text-slate-500">{footer}</div> : null}
+      {footer ? <div className="flex flex-col items-start gap-2 border-t border-slate-800 px-5 py-4 text-xs text-slate-500">{footer}</div> : null}
     </aside>
   );
 }
