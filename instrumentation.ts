@@ -6,6 +6,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { verifyStartup } = await import("@/lib/startup");
     await verifyStartup("web");
+    const { startWorkerWatchdog } = await import("@/features/alarms/watchdog");
+    startWorkerWatchdog();
   }
 }
 

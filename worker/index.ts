@@ -6,7 +6,7 @@ import { recordWorkerAlive } from "@/features/system/mutations";
 import { WORKER_ALIVE_INTERVAL_MS, type WorkerIdentity } from "@/features/system/schema";
 import { loadEnvFiles } from "@/lib/env";
 import { createLogger } from "@/lib/logger";
-import { createMailTransport } from "@/lib/mail";
+import { createMailSender } from "@/lib/mail";
 import { createRedisConnection } from "@/lib/queue/connection";
 import { createQueue, pullSchedulerId, QUEUE_NAMES, type QueueName } from "@/lib/queue/queues";
 import { verifyStartup } from "@/lib/startup";
@@ -51,12 +51,12 @@ async function main() {
 
   const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, createQueue(name, redis, env.QUEUE_PREFIX)])) as Record<QueueName, Queue>;
   for (const [name, queue] of Object.entries(queues)) queue.on("error", (error) => reportRedisProblem(`queue:${name}`, error));
-  const mailTransport = createMailTransport(env.SMTP_URL);
+  const mailSender = createMailSender(env.SMTP_URL);
   let isStopping = false;
   // Aborted on SIGTERM: a pull in flight stops at a page boundary instead of outliving the shutdown deadline.
   const stopController = new AbortController();
   const processors: Record<QueueName, Processor> = {
-    system: createSystemProcessor(identity, { mailTransport }),
+    system: createSystemProcessor(identity, { mailSender }),
     pulls: createPullsProcessor(identity, {
       stopSignal: stopController.signal,
       removeScheduler: (payload) => queues.pulls.removeJobScheduler(pullSchedulerId(payload)),
@@ -113,7 +113,7 @@ async function main() {
       WORKER_ALIVE_INTERVAL_MS,
     ),
   ];
-  const resources: Resources = { workers, queues: Object.values(queues), redis, healthServer, timers, closeOthers: async () => mailTransport.close() };
+  const resources: Resources = { workers, queues: Object.values(queues), redis, healthServer, timers, closeOthers: async () => mailSender.close() };
 
   const stop = (signal: NodeJS.Signals) => {
     if (isStopping) return;

@@ -4,7 +4,7 @@ import { listUnfinishedReplayIds } from "@/features/pulls/data";
 import { updateReplayStatus } from "@/features/pulls/mutations";
 import { listPullTargets } from "@/features/sources/data";
 import { getEnv } from "@/lib/env";
-import { HEARTBEAT_INTERVAL_MS, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_INTERVAL_MS, NOTIFICATIONS_SCHEDULER_ID, PULL_JOB, pullSchedulerId, REPLAY_JOB, SYSTEM_JOB, type QueueName } from "@/lib/queue/queues";
+import { ALARMS_INTERVAL_MS, ALARMS_SCHEDULER_ID, HEARTBEAT_INTERVAL_MS, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_INTERVAL_MS, NOTIFICATIONS_SCHEDULER_ID, PULL_JOB, pullSchedulerId, REPLAY_JOB, SYSTEM_JOB, type QueueName } from "@/lib/queue/queues";
 
 type DesiredScheduler = {
   queue: QueueName;
@@ -17,13 +17,14 @@ type DesiredScheduler = {
 /** Redis can be flushed without the connection dropping; re-check this often even when all looks well. */
 export const RECONCILE_INTERVAL_MS = 5 * 60_000;
 
-/** What should be scheduled, derived from Postgres alone: the heartbeat, and a pull per (active source, log type). */
+/** What should be scheduled, derived from Postgres alone: the system jobs, and a pull per (active source, log type). */
 export async function listDesiredSchedulers(): Promise<DesiredScheduler[]> {
   const everyMs = getEnv().PULL_INTERVAL_SECONDS * 1000;
   const pulls = (await listPullTargets()).map((target) => ({ queue: "pulls" as const, id: pullSchedulerId(target), everyMs, jobName: PULL_JOB, data: target }));
   return [
     { queue: "system", id: HEARTBEAT_SCHEDULER_ID, everyMs: HEARTBEAT_INTERVAL_MS, jobName: SYSTEM_JOB.heartbeat, data: {} },
     { queue: "system", id: NOTIFICATIONS_SCHEDULER_ID, everyMs: NOTIFICATIONS_INTERVAL_MS, jobName: SYSTEM_JOB.deliverNotifications, data: {} },
+    { queue: "system", id: ALARMS_SCHEDULER_ID, everyMs: ALARMS_INTERVAL_MS, jobName: SYSTEM_JOB.evaluateAlarms, data: {} },
     ...pulls,
   ];
 }

@@ -1,4 +1,4 @@
-import { decodeAuditCursor, encodeAuditCursor, type AuditPage, type AuditQuery } from "@/features/audit/schema";
+import { decodeAuditCursor, encodeAuditCursor, type AuditAction, type AuditPage, type AuditQuery } from "@/features/audit/schema";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
@@ -26,4 +26,9 @@ export async function listAuditEntries(query: AuditQuery): Promise<AuditPage> {
     entries: page.map((row) => ({ ...row, at: row.at.toISOString(), details: (row.details ?? {}) as Record<string, unknown> })),
     nextCursor: rows.length > query.limit && last ? encodeAuditCursor(last) : null,
   };
+}
+
+/** How many entries of one action a target got since a time: a cheap, cross-process rate limit. */
+export async function countRecentAuditEntries(query: { action: AuditAction; targetId: string; since: Date }): Promise<number> {
+  return db.auditTrail.count({ where: { action: query.action, targetId: query.targetId, at: { gte: query.since } } });
 }

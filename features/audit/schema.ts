@@ -28,6 +28,8 @@ export const AUDIT_ACTIONS = {
   "source.paused": "Source paused",
   "source.resumed": "Source resumed",
   "source.replay_requested": "Replay requested",
+  "source.alarm_updated": "Alarm settings changed",
+  "source.alarm_test_sent": "Test alarm email sent",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 const auditActionSchema = z.enum(Object.keys(AUDIT_ACTIONS) as [AuditAction, ...AuditAction[]]);

@@ -3,21 +3,15 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deliverDueNotifications } from "@/features/notifications/jobs";
 import { claimDueNotification, enqueueNotification } from "@/features/notifications/mutations";
 import { db } from "@/lib/db";
-import { createMailTransport } from "@/lib/mail";
+import { createMailSender } from "@/lib/mail";
 import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
 import { freePort, uniqueSuffix } from "@/scripts/lib/test-helpers";
-import { startSmtpCatcher } from "@/scripts/lib/test-smtp";
+import { decodeHeader, startSmtpCatcher } from "@/scripts/lib/test-smtp";
 
 // The outbox delivered to a real SMTP server (smtp-server, in this process): once per notice, with
 // backoff when the server refuses, and with the same Message-ID if a notice has to go out again.
 isolatedDatabaseForThisFile("notifications");
 
-/** A header as a mail client shows it: RFC 2047 encoded words (nodemailer's =?UTF-8?Q?…?=) decoded. */
-function decodeHeader(value: string): string {
-  return value
-    .replace(/\?=\s+=\?/g, "?==?")
-    .replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, text: string) => Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1").toString("utf8"));
-}
 
 let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
 const silent = pino({ level: "silent" });
@@ -50,11 +44,11 @@ describe("outbox delivery", () => {
   it("sends each notice once, to its recipients, and records the server's message ID", async () => {
     const notice = await queueNotice();
     // Written twice (a retried transaction), it is still one notice.
-    expect(await enqueueNotification(db, { kind: "source_error", sourceId: null, recipients: ["x@example.com"], subject: "s", text: "t", dedupeKey: notice.dedupeKey })).toBe(false);
-    const transport = createMailTransport(smtp.url);
-    expect(await deliverDueNotifications(transport, silent)).toEqual({ sent: 1, failed: 0 });
-    expect(await deliverDueNotifications(transport, silent)).toEqual({ sent: 0, failed: 0 });
-    transport.close();
+    expect(await enqueueNotification(db, { kind: "source_error", sourceId: null, recipients: ["x@example.com"], subject: "s", text: "t", dedupeKey: notice.dedupeKey })).toBe(notice.id);
+    const sender = createMailSender(smtp.url);
+    expect(await deliverDueNotifications(sender, silent)).toEqual({ sent: 1, failed: 0, unconfirmed: 0 });
+    expect(await deliverDueNotifications(sender, silent)).toEqual({ sent: 0, failed: 0, unconfirmed: 0 });
+    sender.close();
 
     expect(smtp.messages).toHaveLength(1);
     expect(smtp.messages[0]!.to.sort()).toEqual(["oncall@example.com", "soc@example.com"]);
@@ -69,9 +63,9 @@ describe("outbox delivery", () => {
 
   it("keeps a refused notice with the server's reason and tries again after a backoff", async () => {
     const notice = await queueNotice();
-    const transport = createMailTransport(smtp.url);
+    const sender = createMailSender(smtp.url);
     smtp.control.isRefusing = true;
-    expect(await deliverDueNotifications(transport, silent)).toEqual({ sent: 0, failed: 1 });
+    expect(await deliverDueNotifications(sender, silent)).toEqual({ sent: 0, failed: 1, unconfirmed: 0 });
     const refused = await db.notification.findUniqueOrThrow({ where: { id: notice.id } });
     expect(refused).toMatchObject({ attempts: 1, sentAt: null, sendingSince: null });
     expect(refused.lastError).toContain("Mailbox unavailable");
@@ -79,11 +73,11 @@ describe("outbox delivery", () => {
 
     smtp.control.isRefusing = false;
     // Not before its backoff…
-    expect(await deliverDueNotifications(transport, silent)).toEqual({ sent: 0, failed: 0 });
+    expect(await deliverDueNotifications(sender, silent)).toEqual({ sent: 0, failed: 0, unconfirmed: 0 });
     // …then once.
     const later = () => new Date(Date.now() + 31_000);
-    expect(await deliverDueNotifications(transport, silent, { now: later })).toEqual({ sent: 1, failed: 0 });
-    transport.close();
+    expect(await deliverDueNotifications(sender, silent, { now: later })).toEqual({ sent: 1, failed: 0, unconfirmed: 0 });
+    sender.close();
     expect(smtp.messages).toHaveLength(1);
     expect(await db.notification.findUniqueOrThrow({ where: { id: notice.id } })).toMatchObject({ attempts: 2, lastError: null });
   });
@@ -92,18 +86,18 @@ describe("outbox delivery", () => {
     const notice = await queueNotice();
     // A worker claims it and dies before recording anything.
     expect((await claimDueNotification())?.id).toBe(notice.id);
-    const transport = createMailTransport(smtp.url);
-    expect(await deliverDueNotifications(transport, silent)).toEqual({ sent: 0, failed: 0 });
-    expect(await deliverDueNotifications(transport, silent, { now: () => new Date(Date.now() + 11 * 60_000) })).toEqual({ sent: 1, failed: 0 });
-    transport.close();
+    const sender = createMailSender(smtp.url);
+    expect(await deliverDueNotifications(sender, silent)).toEqual({ sent: 0, failed: 0, unconfirmed: 0 });
+    expect(await deliverDueNotifications(sender, silent, { now: () => new Date(Date.now() + 11 * 60_000) })).toEqual({ sent: 1, failed: 0, unconfirmed: 0 });
+    sender.close();
     expect(smtp.messages[0]!.raw).toContain(`Message-ID: <${notice.id}@tributary>`);
   });
 
   it("says what went wrong when the mail server cannot be reached, without the SMTP URL's password", async () => {
     const notice = await queueNotice();
-    const transport = createMailTransport(`smtp://user:hunter2-secret@127.0.0.1:${await freePort()}`);
-    expect(await deliverDueNotifications(transport, silent)).toEqual({ sent: 0, failed: 1 });
-    transport.close();
+    const sender = createMailSender(`smtp://user:hunter2-secret@127.0.0.1:${await freePort()}`);
+    expect(await deliverDueNotifications(sender, silent)).toEqual({ sent: 0, failed: 1, unconfirmed: 0 });
+    sender.close();
     const failed = await db.notification.findUniqueOrThrow({ where: { id: notice.id } });
     expect(failed.lastError).toMatch(/ECONNREFUSED|connect/i);
     expect(failed.lastError).not.toContain("hunter2");

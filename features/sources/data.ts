@@ -30,6 +30,8 @@ const SOURCE_FIELDS = {
   alarmEnabled: true,
   alarmThresholdMinutes: true,
   alarmRecipients: true,
+  alarmState: true,
+  alarmStateSince: true,
   activatedAt: true,
   backfillMinutes: true,
   lastSuccessfulPullAt: true,

@@ -198,7 +198,7 @@ export async function activateSource(sourceId: string, alarm: Omit<AlarmSettings
     if (source.status !== "AWAITING_GRANT" || !source.grantedAt) return { ok: false as const, reason: "wrong_state" as const };
     await tx.source.update({
       where: { id: sourceId },
-      data: { status: "ACTIVE", activatedAt: new Date(), alarmEnabled: alarm.isEnabled, alarmThresholdMinutes: alarm.thresholdMinutes, alarmRecipients: alarm.recipients, updatedById: audit.actor.id },
+      data: { status: "ACTIVE", activatedAt: new Date(), alarmWatchedSince: new Date(), alarmEnabled: alarm.isEnabled, alarmThresholdMinutes: alarm.thresholdMinutes, alarmRecipients: alarm.recipients, updatedById: audit.actor.id },
       select: { id: true },
     });
     const details = { alarmEnabled: alarm.isEnabled, alarmThresholdMinutes: alarm.thresholdMinutes, alarmRecipients: alarm.recipients };
@@ -263,6 +263,7 @@ export async function createGrantedSource(input: GrantedSourceInput, audit: Audi
           alarmThresholdMinutes: input.alarm.thresholdMinutes,
           alarmRecipients: input.alarm.recipients,
           activatedAt: now,
+          alarmWatchedSince: now,
           createdById: audit.actor.id,
           updatedById: audit.actor.id,
         },
@@ -320,7 +321,7 @@ export async function recordSourceError(sourceId: string, problem: SourceProblem
       select: { id: true },
     });
     const message = sourceErrorMessage(source, { ...problem.explained, detail: problem.detail, logType: problem.logType, at: now }, getEnv().PUBLIC_URL);
-    await enqueueNotification(tx, { kind: "source_error", sourceId, recipients: alarmRecipients, subject: message.subject, text: message.text, dedupeKey: `source_error:${sourceId}:${now.toISOString()}` });
+    await enqueueNotification(tx, { kind: "source_error", sourceId, recipients: alarmRecipients, subject: message.subject, text: message.text, html: message.html, dedupeKey: `source_error:${sourceId}:${now.toISOString()}` });
     await recordAudit({ actor: WORKER_ACTOR }, { action: "source.failed", target: target(source), details: { code: problem.code, logType: problem.logType, fix: problem.explained.fix } }, tx);
     return { isNew: true };
   });
@@ -335,7 +336,7 @@ export async function recordSourceRecovered(sourceId: string, now = new Date()):
     await tx.source.update({ where: { id: sourceId }, data: { status: "ACTIVE", ...CLEARED_ERROR }, select: { id: true } });
     const since = before.errorSince ?? now;
     const message = sourceRecoveredMessage(source, { since, at: now, code: before.errorCode }, getEnv().PUBLIC_URL);
-    await enqueueNotification(tx, { kind: "source_recovered", sourceId, recipients: before.alarmRecipients, subject: message.subject, text: message.text, dedupeKey: `source_recovered:${sourceId}:${since.toISOString()}` });
+    await enqueueNotification(tx, { kind: "source_recovered", sourceId, recipients: before.alarmRecipients, subject: message.subject, text: message.text, html: message.html, dedupeKey: `source_recovered:${sourceId}:${since.toISOString()}` });
     await recordAudit({ actor: WORKER_ACTOR }, { action: "source.recovered", target: target(source), details: { code: before.errorCode, stoppedMinutes: Math.round((now.getTime() - since.getTime()) / 60_000) } }, tx);
     return { isRecovered: true };
   });
@@ -388,7 +389,7 @@ export async function resumeSource(sourceId: string, audit: AuditContext): Promi
     if (!source) return { ok: false as const, reason: "not_found" as const };
     if (source.status !== "PAUSED") return { ok: false as const, reason: "wrong_state" as const };
     const { pausedAt } = await tx.source.findUniqueOrThrow({ where: { id: sourceId }, select: { pausedAt: true } });
-    await tx.source.update({ where: { id: sourceId }, data: { status: "ACTIVE", pausedAt: null, ...CLEARED_ERROR, updatedById: audit.actor.id }, select: { id: true } });
+    await tx.source.update({ where: { id: sourceId }, data: { status: "ACTIVE", pausedAt: null, alarmWatchedSince: new Date(), ...CLEARED_ERROR, updatedById: audit.actor.id }, select: { id: true } });
     const pausedMinutes = pausedAt ? Math.round((Date.now() - pausedAt.getTime()) / 60_000) : 0;
     await recordAudit(audit, { action: "source.resumed", target: target(source), details: { pausedMinutes } }, tx);
     return { ok: true as const, logTypes: source.logTypes, pausedMinutes };

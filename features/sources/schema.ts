@@ -207,18 +207,26 @@ export const recipientsSchema = z
   })
   .refine((emails) => emails.length <= ALARM_MAX_RECIPIENTS, `At most ${ALARM_MAX_RECIPIENTS} recipients`);
 
-export const alarmSettingsSchema = z
-  .object({
-    sourceId: sourceIdSchema,
-    isEnabled: z.boolean({ error: "Choose whether the alarm is on" }),
-    thresholdMinutes: z.coerce
-      .number({ error: "Enter how long to wait before alarming" })
-      .int("Use whole minutes")
-      .min(ALARM_MIN_MINUTES, "The shortest interval is 15 minutes")
-      .max(ALARM_MAX_MINUTES, "The longest interval is 30 days"),
-    recipients: recipientsSchema,
-  })
-  .refine((settings) => !settings.isEnabled || settings.recipients.length > 0, { path: ["recipients"], message: "Add at least one email address, or turn the alarm off" });
+/**
+ * The alarm settings, with the shortest threshold allowed here: 15 minutes, unless the deployment
+ * lowered it (ALARM_MIN_THRESHOLD_MINUTES, for demos and tests). Server pages pass that minimum to
+ * the forms so the browser checks what the server will.
+ */
+export function alarmSettingsSchemaFor(minimumMinutes: number = ALARM_MIN_MINUTES) {
+  return z
+    .object({
+      sourceId: sourceIdSchema,
+      isEnabled: z.boolean({ error: "Choose whether the alarm is on" }),
+      thresholdMinutes: z.coerce
+        .number({ error: "Enter how long to wait before alarming" })
+        .int("Use whole minutes")
+        .min(minimumMinutes, `The shortest interval is ${describeMinutes(minimumMinutes)}`)
+        .max(ALARM_MAX_MINUTES, "The longest interval is 30 days"),
+      recipients: recipientsSchema,
+    })
+    .refine((settings) => !settings.isEnabled || settings.recipients.length > 0, { path: ["recipients"], message: "Add at least one email address, or turn the alarm off" });
+}
+export const alarmSettingsSchema = alarmSettingsSchemaFor();
 export type AlarmSettings = z.output<typeof alarmSettingsSchema>;
 
 /** "1 day", "36 hours", "90 minutes": the threshold as a person reads it. */

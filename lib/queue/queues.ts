@@ -7,7 +7,7 @@ import { z } from "zod";
 export const QUEUE_NAMES = ["system", "pulls"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-export const SYSTEM_JOB = { heartbeat: "heartbeat", deliverNotifications: "deliver-notifications" } as const;
+export const SYSTEM_JOB = { heartbeat: "heartbeat", deliverNotifications: "deliver-notifications", evaluateAlarms: "evaluate-alarms" } as const;
 
 /** The heartbeat proves end to end that schedulers fire and some worker takes jobs off Redis. */
 export const HEARTBEAT_SCHEDULER_ID = "system:heartbeat";
@@ -19,6 +19,10 @@ export const heartbeatPayloadSchema = z.object({}).strict();
 export const NOTIFICATIONS_SCHEDULER_ID = "system:deliver-notifications";
 export const NOTIFICATIONS_INTERVAL_MS = 15_000;
 export type HeartbeatPayload = z.infer<typeof heartbeatPayloadSchema>;
+
+/** Drop-off alarms are judged every minute (features/alarms/jobs.ts). */
+export const ALARMS_SCHEDULER_ID = "system:evaluate-alarms";
+export const ALARMS_INTERVAL_MS = 60_000;
 
 export const PULL_JOB = "pull";
 

@@ -32,3 +32,17 @@ export async function startSmtpCatcher() {
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/** A header as a mail client shows it: RFC 2047 encoded words (nodemailer's =?UTF-8?Q?…?=) decoded. */
+export function decodeHeader(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, "?==?")
+    .replace(/=\?UTF-8\?Q\?([^?]*)\?=/gi, (_, text: string) =>
+      Buffer.from(text.replace(/_/g, " ").replace(/=([0-9A-F]{2})/gi, (__, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1").toString("utf8"),
+    );
+}
+
+/** The Subject of a caught mail, decoded. */
+export function subjectOf(mail: CaughtMail): string {
+  return decodeHeader(/^Subject: (.*)$/m.exec(mail.raw)?.[1] ?? "");
+}

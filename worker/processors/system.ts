@@ -1,18 +1,24 @@
 import { UnrecoverableError, type Job } from "bullmq";
-import type { Transporter } from "nodemailer";
 import type { Logger } from "pino";
+import { evaluateAlarms } from "@/features/alarms/jobs";
 import { deliverDueNotifications } from "@/features/notifications/jobs";
 import { runHeartbeat } from "@/features/system/jobs";
 import type { WorkerIdentity } from "@/features/system/schema";
+import type { MailSender } from "@/lib/mail";
 import { heartbeatPayloadSchema, SYSTEM_JOB } from "@/lib/queue/queues";
 
-export function createSystemProcessor(identity: WorkerIdentity, options: { mailTransport: Transporter }) {
+export function createSystemProcessor(identity: WorkerIdentity, options: { mailSender: MailSender }) {
   return async function processSystemJob(job: Job, logger: Logger) {
     switch (job.name) {
       case SYSTEM_JOB.deliverNotifications: {
         // Failures are the outbox's to retry (per notice, with backoff), not the job's.
-        const { sent, failed } = await deliverDueNotifications(options.mailTransport, logger);
-        if (sent || failed) logger.info({ sent, failed }, "outbox delivered");
+        const { sent, failed, unconfirmed } = await deliverDueNotifications(options.mailSender, logger);
+        if (sent || failed || unconfirmed) logger.info({ sent, failed, unconfirmed }, "outbox delivered");
+        return;
+      }
+      case SYSTEM_JOB.evaluateAlarms: {
+        const summary = await evaluateAlarms(logger);
+        if (summary.changes) logger.info(summary, "alarms evaluated");
         return;
       }
       case SYSTEM_JOB.heartbeat: {
