@@ -1,17 +1,16 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deliverDueNotifications } from "@/features/notifications/jobs";
-import { claimDueNotification, enqueueNotification } from "@/features/notifications/mutations";
+import { claimDueNotification, enqueueNotification, SENDING_CLAIM_MS } from "@/features/notifications/mutations";
 import { db } from "@/lib/db";
 import { createMailSender } from "@/lib/mail";
 import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
-import { freePort, uniqueSuffix } from "@/scripts/lib/test-helpers";
+import { freePort, startCommand, uniqueSuffix, waitUntil, type Running } from "@/scripts/lib/test-helpers";
 import { decodeHeader, startSmtpCatcher } from "@/scripts/lib/test-smtp";
 
 // The outbox delivered to a real SMTP server (smtp-server, in this process): once per notice, with
-// backoff when the server refuses, and with the same Message-ID if a notice has to go out again.
-isolatedDatabaseForThisFile("notifications");
-
+// backoff when the server refuses, and never twice, even when the worker is killed mid-delivery.
+const database = isolatedDatabaseForThisFile("notifications");
 
 let smtp: Awaited<ReturnType<typeof startSmtpCatcher>>;
 const silent = pino({ level: "silent" });
@@ -25,6 +24,8 @@ afterAll(async () => {
 beforeEach(() => {
   smtp.messages.length = 0;
   smtp.control.isRefusing = false;
+  smtp.control.onRecipient = undefined;
+  smtp.control.beforeAnswer = undefined;
 });
 
 async function queueNotice() {
@@ -101,5 +102,70 @@ describe("outbox delivery", () => {
     const failed = await db.notification.findUniqueOrThrow({ where: { id: notice.id } });
     expect(failed.lastError).toMatch(/ECONNREFUSED|connect/i);
     expect(failed.lastError).not.toContain("hunter2");
+  });
+});
+
+describe("a worker killed while it delivers", () => {
+  /** A real worker process delivering the outbox to the catcher; the test SIGKILLs it at the chosen moment. */
+  async function startWorker(): Promise<Running> {
+    return startCommand(["tsx", "worker/index.ts"], {
+      DATABASE_URL: database.url,
+      QUEUE_PREFIX: `tributary-test-${uniqueSuffix()}`,
+      SMTP_URL: smtp.url,
+      WORKER_HEALTH_PORT: String(await freePort()),
+    });
+  }
+  const afterClaimExpiry = () => new Date(Date.now() + SENDING_CLAIM_MS + 60_000);
+  beforeEach(async () => {
+    // Only this test's notice is due, so the counts below are about it alone.
+    await db.notification.deleteMany();
+  });
+
+  it("after the mail server has the whole message and before it answers: recorded as sent, unconfirmed, and never sent again", async () => {
+    const notice = await queueNotice();
+    let worker: Running | null = null;
+    smtp.control.beforeAnswer = async () => {
+      worker!.child.kill("SIGKILL");
+      await worker!.finished;
+    };
+    worker = await startWorker();
+    const exit = await Promise.race([worker.finished, new Promise<null>((resolve) => setTimeout(() => resolve(null), 60_000))]);
+    expect(exit).toMatchObject({ code: null });
+    expect(smtp.messages).toHaveLength(1);
+    const inDoubt = await db.notification.findUniqueOrThrow({ where: { id: notice.id } });
+    expect(inDoubt.sentAt).toBeNull();
+    expect(inDoubt.committingAt).not.toBeNull();
+
+    const sender = createMailSender(smtp.url);
+    // Another worker, once the dead one's claim has expired.
+    expect(await deliverDueNotifications(sender, silent, { now: afterClaimExpiry })).toEqual({ sent: 0, failed: 0, unconfirmed: 1 });
+    expect(await deliverDueNotifications(sender, silent, { now: afterClaimExpiry })).toEqual({ sent: 0, failed: 0, unconfirmed: 0 });
+    sender.close();
+    expect(smtp.messages).toHaveLength(1);
+    const settled = await db.notification.findUniqueOrThrow({ where: { id: notice.id } });
+    expect(settled).toMatchObject({ isUnconfirmed: true, messageId: `<${notice.id}@tributary>` });
+    expect(settled.sentAt).not.toBeNull();
+    expect(settled.lastError).toContain("not sent again");
+  });
+
+  it("before the message went out: sent once by the next delivery, nothing lost", async () => {
+    const notice = await queueNotice();
+    let worker: Running | null = null;
+    smtp.control.onRecipient = async () => {
+      worker!.child.kill("SIGKILL");
+      await worker!.finished;
+    };
+    worker = await startWorker();
+    await waitUntil(async () => (worker!.child.exitCode !== null || worker!.child.signalCode !== null ? true : null), 60_000);
+    smtp.control.onRecipient = undefined;
+    expect(smtp.messages).toHaveLength(0);
+    expect(await db.notification.findUniqueOrThrow({ where: { id: notice.id } })).toMatchObject({ sentAt: null, committingAt: null });
+
+    const sender = createMailSender(smtp.url);
+    expect(await deliverDueNotifications(sender, silent, { now: afterClaimExpiry })).toEqual({ sent: 1, failed: 0, unconfirmed: 0 });
+    sender.close();
+    expect(smtp.messages).toHaveLength(1);
+    expect(smtp.messages[0]!.raw).toContain(`Message-ID: <${notice.id}@tributary>`);
+    expect(await db.notification.findUniqueOrThrow({ where: { id: notice.id } })).toMatchObject({ isUnconfirmed: false, attempts: 2 });
   });
 });

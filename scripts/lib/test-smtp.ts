@@ -2,25 +2,31 @@ import { SMTPServer } from "smtp-server";
 import { freePort } from "@/scripts/lib/test-helpers";
 
 // A mail server for tests (smtp-server, in the test's own process): it keeps every message it
-// accepts, or refuses them all while `isRefusing` is set, as a server in trouble would.
+// accepts, or refuses them all while `isRefusing` is set, as a server in trouble would. Hooks let a
+// test act at the two moments that matter to a sender: before the message (at RCPT TO) and after
+// the server has the whole message but before it answers.
 
 export type CaughtMail = { from: string; to: string[]; raw: string };
 
 export async function startSmtpCatcher() {
   const port = await freePort();
   const messages: CaughtMail[] = [];
-  const control = { isRefusing: false };
+  const control: { isRefusing: boolean; onRecipient?: () => Promise<void>; beforeAnswer?: (mail: CaughtMail) => Promise<void> } = { isRefusing: false };
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ["STARTTLS"],
+    onRcptTo(_address, _session, callback) {
+      void (control.onRecipient?.() ?? Promise.resolve()).then(() => callback());
+    },
     onData(stream, session, callback) {
       let raw = "";
       stream.on("data", (chunk: Buffer) => (raw += chunk.toString()));
       stream.on("end", () => {
         if (control.isRefusing) return callback(Object.assign(new Error("Mailbox unavailable"), { responseCode: 450 }));
         // Headers unfolded (long ones are wrapped onto indented lines).
-        messages.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw: raw.replace(/\r?\n[ \t]+/g, " ") });
-        callback();
+        const mail = { from: session.envelope.mailFrom ? session.envelope.mailFrom.address : "", to: session.envelope.rcptTo.map((rcpt) => rcpt.address), raw: raw.replace(/\r?\n[ \t]+/g, " ") };
+        messages.push(mail);
+        void (control.beforeAnswer?.(mail) ?? Promise.resolve()).then(() => callback());
       });
     },
   });
