@@ -1,5 +1,5 @@
 import { defineConfig, devices } from "@playwright/test";
-import { E2E_EMULATOR_PORT, E2E_EMULATOR_URL, E2E_PORT, E2E_WORKER_HEALTH_PORT, testEnvironment } from "./scripts/lib/test-env.ts";
+import { E2E_EMULATOR_PORT, E2E_EMULATOR_URL, E2E_MAIL_INBOX_PORT, E2E_MAIL_INBOX_URL, E2E_MAIL_SMTP_PORT, E2E_PORT, E2E_WORKER_HEALTH_PORT, testEnvironment } from "./scripts/lib/test-env.ts";
 
 // End-to-end tests run the production build (`next build` first; npm test does it) and a real
 // worker against the test database, never whatever already listens on the test ports, in Debian's Chromium: Playwright's own browser download cannot
@@ -39,6 +39,15 @@ export default defineConfig({
       // One emulator for the whole run; each test registers its own Slack app, so tests stay apart.
       command: `node_modules/.bin/tsx emulator/index.ts --port ${E2E_EMULATOR_PORT} --seed e2e --paused`,
       url: `${E2E_EMULATOR_URL}/_emulator`,
+      reuseExistingServer: false,
+      timeout: 60_000,
+      stdout: "ignore",
+      stderr: "pipe",
+    },
+    {
+      // The mail catcher the demo runs; alarm emails land in its inbox.
+      command: `node_modules/.bin/maildev -s ${E2E_MAIL_SMTP_PORT} -w ${E2E_MAIL_INBOX_PORT} --ip 127.0.0.1 --web-ip 127.0.0.1`,
+      url: `${E2E_MAIL_INBOX_URL}/email`,
       reuseExistingServer: false,
       timeout: 60_000,
       stdout: "ignore",

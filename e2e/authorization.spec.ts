@@ -59,6 +59,8 @@ const ACTION_POLICY: Record<string, Access> = {
   "features/users/actions.ts#setPasswordAction": "public",
   "features/sources/actions.ts#pauseSourceAction": "sources:manage",
   "features/sources/actions.ts#resumeSourceAction": "sources:manage",
+  "features/alarms/actions.ts#updateAlarmSettingsAction": "sources:manage",
+  "features/alarms/actions.ts#sendTestAlarmEmailAction": "sources:manage",
   "features/wizard/actions.ts#createSourceAction": "sources:manage",
   "features/wizard/actions.ts#updateSourceConfigAction": "sources:manage",
   "features/wizard/actions.ts#saveCredentialsAction": "sources:manage",

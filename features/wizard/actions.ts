@@ -6,11 +6,12 @@ import { authorizeAction } from "@/features/auth/session";
 import { readSecret } from "@/features/secrets/data";
 import { findSource } from "@/features/sources/data";
 import { activateSource, createSource, saveCredentials, saveSource, updateSourceConfig, type SourceRefusal } from "@/features/sources/mutations";
-import { alarmSettingsSchema, credentialsInputSchema, requiredUserScopes, SOURCE_SECRET, sourceConfigSchema, sourceIdSchema, sourceSecretAddress } from "@/features/sources/schema";
+import { alarmSettingsSchemaFor, credentialsInputSchema, requiredUserScopes, SOURCE_SECRET, sourceConfigSchema, sourceIdSchema, sourceSecretAddress } from "@/features/sources/schema";
 import { createGrantState, deleteStaleGrantStates } from "@/features/wizard/mutations";
 import { setupStepPath, WIZARD_MODES } from "@/features/wizard/schema";
 import { checkClientCredentials, discardDraft, slackAuthorizeUrl, slackRedirectUri } from "@/features/wizard/slack-grant";
 import { actionError, actionSuccess, invalidInput, type ActionResult } from "@/lib/action";
+import { getEnv } from "@/lib/env";
 import { schedulePullsNow } from "@/lib/queue/producer";
 import { webLogger } from "@/lib/web-logger";
 
@@ -121,7 +122,7 @@ export async function startGrantAction(input: unknown): Promise<ActionResult<{ u
 export async function finishSetupAction(input: unknown): Promise<ActionResult<{ isScheduled: boolean; next: string }>> {
   const authorization = await authorizeAction("sources:manage");
   if (!authorization.ok) return { ok: false, error: authorization.error };
-  const parsed = alarmSettingsSchema.safeParse(input);
+  const parsed = alarmSettingsSchemaFor(getEnv().ALARM_MIN_THRESHOLD_MINUTES).safeParse(input);
   if (!parsed.success) return { ok: false, error: invalidInput(parsed.error) };
   const { sourceId, ...alarm } = parsed.data;
   const result = await activateSource(sourceId, alarm, authorization.audit);

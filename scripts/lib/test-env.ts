@@ -10,6 +10,10 @@ export const E2E_WORKER_HEALTH_PORT = Number(process.env.TEST_E2E_WORKER_HEALTH_
 /** The Slack emulator the end-to-end web server and worker talk to (Playwright starts it). */
 export const E2E_EMULATOR_PORT = Number(process.env.TEST_E2E_EMULATOR_PORT || E2E_PORT + 2);
 export const E2E_EMULATOR_URL = `http://127.0.0.1:${E2E_EMULATOR_PORT}`;
+/** MailDev, as the demo runs it: the end-to-end worker mails it, and tests read its inbox's JSON API. */
+export const E2E_MAIL_SMTP_PORT = Number(process.env.TEST_E2E_MAIL_SMTP_PORT || E2E_PORT + 3);
+export const E2E_MAIL_INBOX_PORT = Number(process.env.TEST_E2E_MAIL_INBOX_PORT || E2E_PORT + 4);
+export const E2E_MAIL_INBOX_URL = `http://127.0.0.1:${E2E_MAIL_INBOX_PORT}`;
 
 export function testEnvironment() {
   return {
@@ -27,6 +31,9 @@ export function testEnvironment() {
     SLACK_API_URL: `${E2E_EMULATOR_URL}/api`,
     SLACK_AUDIT_API_URL: `${E2E_EMULATOR_URL}/audit/v1`,
     SLACK_OAUTH_AUTHORIZE_URL: `${E2E_EMULATOR_URL}/oauth/v2/authorize`,
+    SMTP_URL: `smtp://127.0.0.1:${E2E_MAIL_SMTP_PORT}`,
+    // A drop-off alarm the end-to-end test can watch fire within a couple of minutes.
+    ALARM_MIN_THRESHOLD_MINUTES: "1",
     NEXT_TELEMETRY_DISABLED: "1",
   } satisfies Record<string, string>;
 }

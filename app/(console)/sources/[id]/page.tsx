@@ -7,6 +7,8 @@ import { buttonClassName } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Alert } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { AlarmCard } from "@/features/alarms/components/alarm-card";
+import { listAlarmHistory } from "@/features/alarms/data";
 import { can } from "@/features/auth/permissions";
 import { requirePermission } from "@/features/auth/session";
 import { listLatestPullRuns } from "@/features/pulls/data";
@@ -18,6 +20,7 @@ import { findSource, loadSourceHealth } from "@/features/sources/data";
 import { BACKFILL_CHOICES, describeLogTypes, describeMinutes, LOG_TYPE_INFO, PLAN_INFO, resumeStepOf, SETUP_STEP_LABELS, sourceIdSchema } from "@/features/sources/schema";
 import { DiscardDraft } from "@/features/wizard/components/discard-draft";
 import { setupStepPath } from "@/features/wizard/schema";
+import { getEnv } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Source" };
 
@@ -50,6 +53,7 @@ export default async function SourcePage({ params, searchParams }: Props) {
   const needsRegrantForRotation = source.grantedClientId !== null && source.clientId !== source.grantedClientId;
   const latestRuns = source.activatedAt ? await listLatestPullRuns(source.id, source.logTypes) : [];
   const health = source.activatedAt ? await loadSourceHealth(source) : null;
+  const alarmHistory = await listAlarmHistory(source.id);
   const canPause = source.status === "ACTIVE" || source.status === "ERROR" || source.status === "PAUSED";
   const backfillLabel = BACKFILL_CHOICES.find((choice) => choice.minutes === source.backfillMinutes)?.label ?? describeMinutes(source.backfillMinutes);
 
@@ -147,15 +151,22 @@ export default async function SourcePage({ params, searchParams }: Props) {
             </CardBody>
           </Card>
         ) : null}
-        <Card>
-          <CardHeader title="Log drop-off alarm" />
-          <CardBody>
-            <dl className="divide-y divide-slate-100">
-              <Detail label="Alarm">{source.alarmEnabled ? `On: no events for ${describeMinutes(source.alarmThresholdMinutes)}` : "Off"}</Detail>
-              <Detail label="Recipients">{source.alarmRecipients.length ? source.alarmRecipients.join(", ") : "None"}</Detail>
-            </dl>
-          </CardBody>
-        </Card>
+        <AlarmCard
+          // Only the alarm's fields: the rest of the row is no business of the browser's.
+          source={{
+            id: source.id,
+            status: source.status,
+            alarmEnabled: source.alarmEnabled,
+            alarmThresholdMinutes: source.alarmThresholdMinutes,
+            alarmRecipients: source.alarmRecipients,
+            alarmState: source.alarmState,
+            alarmStateSince: source.alarmStateSince,
+          }}
+          history={alarmHistory}
+          // Until setup is finished, the wizard's last step sets the alarm (and Finish Setup overwrites it).
+          canManage={canManage && !resumeStep}
+          minimumMinutes={getEnv().ALARM_MIN_THRESHOLD_MINUTES}
+        />
       </div>
     </>
   );

@@ -6,6 +6,7 @@ import { AlarmStep } from "@/features/wizard/components/alarm-step";
 import { WizardProgress } from "@/features/wizard/components/wizard-progress";
 import { loadWizardSource } from "@/features/wizard/loaders";
 import { setupStepPath } from "@/features/wizard/schema";
+import { getEnv } from "@/lib/env";
 
 export const metadata: Metadata = { title: "Drop-off alarm" };
 
@@ -21,6 +22,7 @@ export default async function AlarmPage({ params }: { params: Promise<{ id: stri
         <AlarmStep
           source={{ id: source.id, name: source.name, grantedFor: describeInstall(source), installer: source.installerName ? `@${source.installerName}` : source.installerUserId, scopes: source.grantedScopes }}
           defaultRecipient={user.email}
+          minimumMinutes={getEnv().ALARM_MIN_THRESHOLD_MINUTES}
         />
       </div>
     </>
