@@ -1,17 +1,18 @@
 import { hostname } from "node:os";
 import { Queue } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
-import { createDatabaseClient } from "@/lib/db";
+import { db } from "@/lib/db";
 import { createRedisConnection } from "@/lib/queue/connection";
 import { ALARMS_SCHEDULER_ID, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_SCHEDULER_ID } from "@/lib/queue/queues";
 import { freePort, logRecords, runCommand, startCommand, uniqueSuffix, waitUntil } from "@/scripts/lib/test-helpers";
-import { TEST_DATABASE_URL } from "@/scripts/lib/test-env";
+import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
 
-const db = createDatabaseClient(TEST_DATABASE_URL);
+// A database of its own: the worker it boots writes what any worker writes (heartbeats, when the
+// alarms were last judged), which must not leak into the end-to-end run that shares the test database.
+const database = isolatedDatabaseForThisFile("worker");
 const redis = createRedisConnection(process.env.REDIS_URL!);
 
-afterAll(async () => {
-  await db.$disconnect();
+afterAll(() => {
   redis.disconnect();
 });
 
@@ -24,7 +25,7 @@ describe("worker process", () => {
     await systemQueue.upsertJobScheduler("pull:deleted-source:audit", { every: 60_000 }, { name: "pull", data: {} });
 
     let workerId: string | undefined;
-    const worker = startCommand(["tsx", "worker/index.ts"], { QUEUE_PREFIX: prefix, WORKER_HEALTH_PORT: String(healthPort), LOG_LEVEL: "debug" });
+    const worker = startCommand(["tsx", "worker/index.ts"], { DATABASE_URL: database.url, QUEUE_PREFIX: prefix, WORKER_HEALTH_PORT: String(healthPort), LOG_LEVEL: "debug" });
     try {
       const health = await waitUntil(async () => {
         const response = await fetch(`http://127.0.0.1:${healthPort}/healthz`);

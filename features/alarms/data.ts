@@ -4,14 +4,13 @@ import { db, type DatabaseClient } from "@/lib/db";
 
 // Reads for the alarm evaluator and the console's alarm views.
 
-/** Sources the evaluator looks at: those it may watch, and those it watched last time (to record the stop). */
-export async function listAlarmCandidateIds(): Promise<string[]> {
-  const rows = await db.source.findMany({
+/** Sources the evaluator looks at, with what it judges them on: those it may watch, and those it watched last time (to record the stop). */
+export async function listAlarmCandidates() {
+  return db.source.findMany({
     where: { OR: [{ status: { in: ["ACTIVE", "ERROR"] } }, { alarmState: { not: null } }] },
-    select: { id: true },
+    select: { id: true, status: true, alarmEnabled: true, alarmThresholdMinutes: true, alarmState: true, lastEventReceivedAt: true, alarmWatchedSince: true, activatedAt: true },
     orderBy: { id: "asc" },
   });
-  return rows.map((row) => row.id);
 }
 
 /** The newest scheduled or manual run of each log type: what an alarm email reports as "the last pull". */

@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import { findHoldingIncident, findLatestWorkerSighting, findOpenIncidents, listAlarmCandidateIds, loadPullingFacts } from "@/features/alarms/data";
+import { findHoldingIncident, findLatestWorkerSighting, findOpenIncidents, listAlarmCandidates, loadPullingFacts } from "@/features/alarms/data";
 import { closeIncident, evaluateSourceAlarm, markAlarmsEvaluated, openIncident, recordPastIncident } from "@/features/alarms/mutations";
-import { EVALUATION_GAP_MS, incidentGraceMs, pullsStalledAfterMs, WORKER_DOWN_AFTER_MS } from "@/features/alarms/schema";
+import { EVALUATION_GAP_MS, incidentGraceMs, judgeAlarm, pullsStalledAfterMs, WORKER_DOWN_AFTER_MS } from "@/features/alarms/schema";
 import { formatUtc } from "@/features/notifications/messages";
 import { getEnv } from "@/lib/env";
 
@@ -45,7 +45,15 @@ export async function evaluateAlarms(logger: Logger, options: { now?: Date } = {
   // 3. Each source, its emails held while an incident is open or just over.
   const holding = await findHoldingIncident(now, incidentGraceMs(env.PULL_INTERVAL_SECONDS));
   const context = { now, publicUrl, holdingIncidentId: holding?.id ?? null };
-  const ids = await listAlarmCandidateIds();
+  const candidates = await listAlarmCandidates();
+  // Judged in memory first; only a source whose state changes, or that is overdue (a no-data
+  // reminder or a held email may be due), takes a transaction. Most sources are OK and stay so.
+  const ids = candidates
+    .filter((source) => {
+      const judgement = judgeAlarm(source, now);
+      return judgement.state !== source.alarmState || (judgement.state !== null && judgement.isOverdue);
+    })
+    .map((source) => source.id);
   let changes = 0;
   let emails = 0;
   for (const sourceId of ids) {
@@ -55,7 +63,7 @@ export async function evaluateAlarms(logger: Logger, options: { now?: Date } = {
     if (change.isEmailed) emails += 1;
     logger.info({ sourceId, change: change.kind, emailed: change.isEmailed, heldBy: context.holdingIncidentId }, "alarm state changed");
   }
-  return { sources: ids.length, changes, emails, heldBy: context.holdingIncidentId };
+  return { sources: candidates.length, changes, emails, heldBy: context.holdingIncidentId };
 }
 
 /**
