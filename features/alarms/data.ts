@@ -75,10 +75,6 @@ export async function loadPullingFacts(since: Date): Promise<PullingFacts> {
   return { fleet: fleet?.fleet ?? 0, pulling: fleet?.pulling ?? 0, runs: runs?.runs ?? 0, topErrorCode: top?.error_code ?? null, topError: top?.error ?? null, topErrorCount: top?.count ?? 0 };
 }
 
-export async function countHeldAlarms(incidentId: string, client: DatabaseClient = db): Promise<number> {
-  return client.alarmHistory.count({ where: { heldBy: incidentId } });
-}
-
 /** The most recent report of any worker process, or null if none ever ran. */
 export async function findLatestWorkerSighting(): Promise<Date | null> {
   const latest = await db.workerHeartbeat.aggregate({ _max: { lastSeenAt: true } });

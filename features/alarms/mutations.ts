@@ -189,7 +189,7 @@ export async function markAlarmsEvaluated(now: Date): Promise<Date | null> {
  * Opens an incident of this kind unless one is open (the partial unique index decides between
  * racing processes) and tells the admins once. Returns the open incident's ID.
  */
-export async function openIncident(kind: IncidentKind, startedAt: Date, detail: string, context: { now: Date; publicUrl: string; sourcesAffected: number }): Promise<{ id: string; isNew: boolean }> {
+export async function openIncident(kind: IncidentKind, startedAt: Date, detail: string, context: { now: Date; publicUrl: string; sourcesAffected: number }): Promise<{ id: string | null; isNew: boolean }> {
   return db.$transaction(async (tx) => {
     const inserted = await tx.$queryRaw<{ id: string }[]>`
       INSERT INTO system_incidents (id, kind, started_at, detail, updated_at)
@@ -201,8 +201,11 @@ export async function openIncident(kind: IncidentKind, startedAt: Date, detail: 
       await enqueueNotification(tx, { kind: "system_incident", sourceId: null, recipients: await listAdminEmails(tx), ...message, dedupeKey: `incident:${inserted[0].id}` });
       return { id: inserted[0].id, isNew: true };
     }
-    const open = await tx.systemIncident.update({ where: { id: (await tx.systemIncident.findFirstOrThrow({ where: { kind, endedAt: null }, select: { id: true } })).id }, data: { detail, updatedAt: context.now }, select: { id: true } });
-    return { id: open.id, isNew: false };
+    // Already open: keep its start, refresh what it says (the commonest error may have changed).
+    const [open] = await tx.$queryRaw<{ id: string }[]>`
+      UPDATE system_incidents SET detail = ${detail}, updated_at = ${context.now} WHERE kind = ${kind} AND ended_at IS NULL RETURNING id`;
+    // (Closed by another process between the two statements: nothing is open to refresh.)
+    return { id: open?.id ?? null, isNew: false };
   });
 }
 
