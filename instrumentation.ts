@@ -6,8 +6,11 @@ export async function register() {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { verifyStartup } = await import("@/lib/startup");
     await verifyStartup("web");
-    const { startWorkerWatchdog } = await import("@/features/alarms/watchdog");
-    startWorkerWatchdog();
+    // A serving process watches the workers; `next build` loading this file must not.
+    if (process.env.NEXT_PHASE !== "phase-production-build") {
+      const { startWorkerWatchdog } = await import("@/features/alarms/watchdog");
+      startWorkerWatchdog();
+    }
   }
 }
 

@@ -59,7 +59,7 @@ test("an alarm set in the wizard fires when Slack goes quiet, on the dashboard a
   // One email, in the inbox the demo links to.
   await expect.poll(async () => (await mailsTo(recipient)).length, { timeout: 60_000 }).toBe(1);
   const [alarm] = await mailsTo(recipient);
-  expect(alarm!.subject).toBe(`[Tributary] ALARM: Slack source "${name}" has sent no logs for ${alarm!.subject.split(" for ").pop()}`);
+  expect(alarm!.subject).toMatch(new RegExp(`^\\[Tributary\\] ALARM: Slack source "${name}" has sent no logs for \\d+ min$`));
   expect(alarm!.html).toContain(`/sources/${sourceId}`);
   await page.reload();
   await expect(history.getByText("Sent", { exact: true })).toBeVisible();

@@ -48,16 +48,26 @@ export function createMailSender(smtpUrl: string): MailSender {
       const envelope = composed.getEnvelope();
       const smtp = new SMTPConnection({ ...connection, connectionTimeout: SMTP_TIMEOUT_MS, greetingTimeout: SMTP_TIMEOUT_MS, socketTimeout: SMTP_TIMEOUT_MS });
       connections.add(smtp);
+      // The conversation's state, as each event sees it: whether it has an outcome, and whether the
+      // end of the data had been sent when it got one.
+      let isSettled = false;
       let isDataEnded = false;
       let commit: Promise<void> | null = null;
-      // The data stream is read only once the server has accepted the envelope and said "354": the
-      // commit hook runs then, and the final "." follows only after it has finished.
+      // nodemailer reads the message once the server has said "354" to DATA. When the envelope is
+      // refused it drains the message too, but only after reporting the refusal, so a read after the
+      // outcome is known is that drain: the commit hook must not run for a message that is not going out.
       const body = new Readable({
         read() {
           if (commit) return;
+          if (isSettled) {
+            this.push(null);
+            return;
+          }
           this.push(raw);
           commit = (hooks.beforeCommit?.() ?? Promise.resolve()).then(
             () => {
+              // The connection failed while the hook ran: the "." was never sent.
+              if (isSettled) return;
               isDataEnded = true;
               this.push(null);
             },
@@ -67,12 +77,12 @@ export function createMailSender(smtpUrl: string): MailSender {
           );
         },
       });
-      const outcome = await new Promise<{ error: SmtpError } | { info: SMTPConnection.SentMessageInfo }>((resolve) => {
-        let isSettled = false;
+      type Outcome = { error: SmtpError; wasDataEnded: boolean } | { info: SMTPConnection.SentMessageInfo };
+      const outcome = await new Promise<Outcome>((resolve) => {
         const settle = (result: { error: SmtpError } | { info: SMTPConnection.SentMessageInfo }) => {
           if (isSettled) return;
           isSettled = true;
-          resolve(result);
+          resolve("error" in result ? { ...result, wasDataEnded: isDataEnded } : result);
         };
         // As nodemailer's own transport does: a connection error may arrive as an event rather than
         // through a callback, and a server that hangs up says nothing at all.
@@ -82,7 +92,8 @@ export function createMailSender(smtpUrl: string): MailSender {
           const transmit = () =>
             smtp.send({ from: envelope.from || mail.from, to: envelope.to }, body, (error, info) => settle(error ? { error } : { info }));
           if (!auth?.user) return transmit();
-          smtp.login({ user: decodeURIComponent(auth.user), pass: decodeURIComponent(auth.pass) }, (error) => (error ? settle({ error }) : transmit()));
+          // parseConnectionUrl has already decoded the URL's user and password.
+          smtp.login({ user: auth.user, pass: auth.pass }, (error) => (error ? settle({ error }) : transmit()));
         });
       });
       // A hook still writing must finish before the caller records the outcome, or its write could
@@ -95,7 +106,7 @@ export function createMailSender(smtpUrl: string): MailSender {
       }
       smtp.close();
       const isAnswered = typeof outcome.error.responseCode === "number";
-      return { ok: false, error: describeError(outcome.error), isInDoubt: isDataEnded && !isAnswered };
+      return { ok: false, error: describeError(outcome.error), isInDoubt: outcome.wasDataEnded && !isAnswered };
     },
     close() {
       for (const smtp of connections) smtp.close();

@@ -38,8 +38,9 @@ export async function evaluateAlarms(logger: Logger, options: { now?: Date } = {
           }.`;
     const incident = await openIncident("pulls_failing", since, detail, { now, publicUrl, sourcesAffected: pulling.fleet });
     if (incident.isNew) logger.warn({ incidentId: incident.id, detail }, "no source is pulling: admins notified, alarm emails held");
-  } else if (pulling.pulling > 0) {
-    if (await closeIncident("pulls_failing", { now, publicUrl })) logger.info("sources are pulling again");
+  } else if (await closeIncident("pulls_failing", { now, publicUrl })) {
+    // Pulling again, or no active source left to pull (all paused or stopped by their own errors).
+    logger.info({ fleet: pulling.fleet }, "the pulls_failing incident is over");
   }
 
   // 3. Each source, its emails held while an incident is open or just over.

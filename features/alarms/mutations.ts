@@ -3,7 +3,7 @@ import { judgeAlarm, UNWATCHED_REASONS, type AlarmHistoryKind, type AlarmState, 
 import { recordAudit } from "@/features/audit/mutations";
 import type { AuditContext } from "@/features/audit/schema";
 import { alarmMessage, alarmRecoveredMessage, firstDataMessage, noDataYetMessage, systemIncidentMessage, systemRecoveredMessage } from "@/features/notifications/messages";
-import { enqueueNotification, type NotificationKind } from "@/features/notifications/mutations";
+import { enqueueNotification, withdrawUnsentNotification, type NotificationKind } from "@/features/notifications/mutations";
 import type { AlarmSettings } from "@/features/sources/schema";
 import { db, type DatabaseClient } from "@/lib/db";
 
@@ -62,6 +62,17 @@ async function writeEntry(
   return notificationId !== null;
 }
 
+/** An entry's email that had not gone out when what it reported was over: withdrawn, and the entry says so. */
+async function withdrawUnsent(tx: DatabaseClient, entryId: string, notificationId: string, now: Date): Promise<boolean> {
+  if (!(await withdrawUnsentNotification(tx, notificationId, now))) return false;
+  await tx.alarmHistory.update({
+    where: { id: entryId },
+    data: { recipients: [], detail: "Its email had not gone out yet (the mail server had refused it so far) when logs arrived again, so it was withdrawn." },
+    select: { id: true },
+  });
+  return true;
+}
+
 /** Judges one source now and records what changed. */
 export async function evaluateSourceAlarm(sourceId: string, context: AlarmContext): Promise<AlarmChange> {
   const { now, publicUrl } = context;
@@ -69,6 +80,9 @@ export async function evaluateSourceAlarm(sourceId: string, context: AlarmContex
     await tx.$queryRaw`SELECT id FROM sources WHERE id = ${sourceId} FOR UPDATE`;
     const source = await tx.source.findUnique({ where: { id: sourceId }, select: SOURCE_FIELDS });
     if (!source) return null;
+    // An evaluation that started earlier than one which has already judged this source (two runs
+    // overlapping) would judge on an older clock and undo the newer judgement.
+    if (source.alarmStateSince && source.alarmStateSince > now) return null;
     const judgement = judgeAlarm(source, now);
     const current = source.alarmState;
     const facts = { id: source.id, name: source.name, logTypes: source.logTypes };
@@ -90,17 +104,26 @@ export async function evaluateSourceAlarm(sourceId: string, context: AlarmContex
         const lastPulls = await listLastPulls(sourceId, tx);
         email = { kind: "alarm", recipients: source.alarmRecipients, message: alarmMessage(facts, { quietSince, lastEventReceivedAt: source.lastEventReceivedAt, thresholdMinutes: source.alarmThresholdMinutes, at: now, lastPulls }, publicUrl) };
       } else if (current === "ALARM") {
-        kind = "recovered";
-        // Told only if they were told of the alarm, and the same people.
         const opening = await findOpeningEntry(tx, sourceId, ["alarm"], source.alarmStateSince);
-        if (opening?.notificationId && source.lastEventReceivedAt) {
-          const message = alarmRecoveredMessage(facts, { quietSince: opening.quietSince ?? opening.at, recoveredAt: source.lastEventReceivedAt, alarmedAt: opening.at }, publicUrl);
-          email = { kind: "alarm_recovered", recipients: opening.recipients, message };
+        const quietSinceBefore = opening?.quietSince ?? opening?.at ?? null;
+        const hasNewLogs = source.lastEventReceivedAt !== null && (quietSinceBefore === null || source.lastEventReceivedAt > quietSinceBefore);
+        if (!hasNewLogs) {
+          // Still quiet, but no longer for longer than the threshold: it was raised.
+          kind = "cleared";
+        } else {
+          kind = "recovered";
+          // Told only if they were told of the alarm, and the same people. An alarm email still
+          // waiting in the outbox (the mail server refused it so far) is withdrawn instead, so
+          // nobody gets "logs again" before "no logs".
+          if (opening?.notificationId && !(await withdrawUnsent(tx, opening.id, opening.notificationId, now))) {
+            const message = alarmRecoveredMessage(facts, { quietSince: quietSinceBefore ?? now, recoveredAt: source.lastEventReceivedAt!, alarmedAt: opening.at }, publicUrl);
+            email = { kind: "alarm_recovered", recipients: opening.recipients, message };
+          }
         }
       } else if (current === "INSUFFICIENT_DATA") {
         kind = "first_data";
         const overdue = await findOpeningEntry(tx, sourceId, ["no_data_overdue"], source.alarmStateSince);
-        if (overdue?.notificationId && source.lastEventReceivedAt) {
+        if (overdue?.notificationId && source.lastEventReceivedAt && !(await withdrawUnsent(tx, overdue.id, overdue.notificationId, now))) {
           email = { kind: "first_data", recipients: overdue.recipients, message: firstDataMessage(facts, { watchedSince: overdue.quietSince ?? overdue.at, receivedAt: source.lastEventReceivedAt }, publicUrl) };
         }
       } else {

@@ -13,12 +13,13 @@ export type { AlarmState };
 export const ALARM_STATE_LABELS: Record<AlarmState, string> = { OK: "OK", ALARM: "In alarm", INSUFFICIENT_DATA: "Insufficient data" };
 
 /** What happened, as recorded in a source's alarm history. */
-export const ALARM_HISTORY_KINDS = ["alarm", "recovered", "no_data_overdue", "first_data", "watching", "unwatched"] as const;
+export const ALARM_HISTORY_KINDS = ["alarm", "recovered", "cleared", "no_data_overdue", "first_data", "watching", "unwatched"] as const;
 export type AlarmHistoryKind = (typeof ALARM_HISTORY_KINDS)[number];
 
 export const ALARM_HISTORY_LABELS: Record<AlarmHistoryKind, string> = {
   alarm: "Went quiet: alarm",
   recovered: "Logs arriving again",
+  cleared: "Alarm cleared: threshold raised",
   no_data_overdue: "Still no logs since connected",
   first_data: "First logs received",
   watching: "Alarm watching",

@@ -105,6 +105,43 @@ describe("outbox delivery", () => {
   });
 });
 
+describe("the SMTP conversation", () => {
+  it("logs in with the URL's credentials, however they are escaped", async () => {
+    const credentials = { user: "alerts@example.com", pass: "50%off:@/p w" };
+    const guarded = await startSmtpCatcher({ credentials });
+    const url = new URL(guarded.url);
+    url.username = encodeURIComponent(credentials.user);
+    url.password = encodeURIComponent(credentials.pass);
+    const sender = createMailSender(url.toString());
+    const mail = { from: "tributary@localhost", to: ["soc@example.com"], subject: "s", text: "t", messageId: "<login@tributary>" };
+    expect(await sender.send(mail)).toMatchObject({ ok: true });
+    const wrong = createMailSender(guarded.url.replace("smtp://", "smtp://alerts%40example.com:hunter2-wrong@"));
+    const refused = await wrong.send(mail);
+    expect(refused).toMatchObject({ ok: false, isInDoubt: false });
+    expect(refused.ok ? "" : refused.error).not.toContain("hunter2");
+    sender.close();
+    wrong.close();
+    await guarded.stop();
+    expect(guarded.messages).toHaveLength(1);
+  });
+
+  it("a recipient the server refuses: the message never reached the point of no return, so it is retried, not in doubt", async () => {
+    await db.notification.deleteMany();
+    const notice = await queueNotice();
+    smtp.control.isRefusingRecipients = true;
+    const sender = createMailSender(smtp.url);
+    try {
+      expect(await deliverDueNotifications(sender, silent)).toMatchObject({ sent: 0, failed: 1, unconfirmed: 0 });
+    } finally {
+      smtp.control.isRefusingRecipients = false;
+      sender.close();
+    }
+    const refused = await db.notification.findUniqueOrThrow({ where: { id: notice.id } });
+    expect(refused).toMatchObject({ sentAt: null, committingAt: null, isUnconfirmed: false });
+    expect(refused.lastError).toContain("No such user here");
+  });
+});
+
 describe("a worker killed while it delivers", () => {
   /** A real worker process delivering the outbox to the catcher; the test SIGKILLs it at the chosen moment. */
   async function startWorker(): Promise<Running> {

@@ -108,3 +108,14 @@ export async function settleInDoubtNotifications(now = new Date()): Promise<stri
     RETURNING id`;
   return rows.map((row) => row.id);
 }
+
+/**
+ * Withdraws a notice that has not started going out (not sent, not being sent, no data handed over),
+ * when what it reports is already over. Returns whether it was withdrawn.
+ */
+export async function withdrawUnsentNotification(client: DatabaseClient, id: string, now = new Date()): Promise<boolean> {
+  const withdrawn = await client.notification.deleteMany({
+    where: { id, sentAt: null, committingAt: null, OR: [{ sendingSince: null }, { sendingSince: { lt: new Date(now.getTime() - SENDING_CLAIM_MS) } }] },
+  });
+  return withdrawn.count > 0;
+}

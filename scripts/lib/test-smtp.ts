@@ -8,14 +8,22 @@ import { freePort } from "@/scripts/lib/test-helpers";
 
 export type CaughtMail = { from: string; to: string[]; raw: string };
 
-export async function startSmtpCatcher() {
+export async function startSmtpCatcher(options: { credentials?: { user: string; pass: string } } = {}) {
   const port = await freePort();
   const messages: CaughtMail[] = [];
-  const control: { isRefusing: boolean; onRecipient?: () => Promise<void>; beforeAnswer?: (mail: CaughtMail) => Promise<void> } = { isRefusing: false };
+  const control: { isRefusing: boolean; isRefusingRecipients?: boolean; onRecipient?: () => Promise<void>; beforeAnswer?: (mail: CaughtMail) => Promise<void> } = { isRefusing: false };
   const server = new SMTPServer({
-    authOptional: true,
+    authOptional: !options.credentials,
+    // Plain-text AUTH without TLS, acceptable on 127.0.0.1 only.
+    allowInsecureAuth: true,
     disabledCommands: ["STARTTLS"],
+    onAuth(auth, _session, callback) {
+      const { credentials } = options;
+      if (credentials && auth.username === credentials.user && auth.password === credentials.pass) return callback(null, { user: auth.username });
+      callback(Object.assign(new Error("Invalid username or password"), { responseCode: 535 }));
+    },
     onRcptTo(_address, _session, callback) {
+      if (control.isRefusingRecipients) return callback(Object.assign(new Error("No such user here"), { responseCode: 550 }));
       void (control.onRecipient?.() ?? Promise.resolve()).then(() => callback());
     },
     onData(stream, session, callback) {
@@ -51,4 +59,11 @@ export function decodeHeader(value: string): string {
 /** The Subject of a caught mail, decoded. */
 export function subjectOf(mail: CaughtMail): string {
   return decodeHeader(/^Subject: (.*)$/m.exec(mail.raw)?.[1] ?? "");
+}
+
+/** The plain-text part of a caught mail as its reader sees it (quoted-printable decoded). */
+export function textOf(mail: CaughtMail): string {
+  const part = /Content-Type: text\/plain[^\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\n([\s\S]*?)(?:\r?\n--|$)/.exec(mail.raw)?.[1] ?? "";
+  const bytes = part.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  return Buffer.from(bytes, "latin1").toString("utf8");
 }
