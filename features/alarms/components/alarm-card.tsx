@@ -199,7 +199,7 @@ export function AlarmCard({ source, history, canManage, minimumMinutes }: AlarmC
     <div className="flex flex-col items-end gap-1 text-right">
       <AlarmStateBadge status={source.status} alarmEnabled={source.alarmEnabled} alarmState={source.alarmState} />
       {since ? (
-        <span className="text-xs text-slate-500">
+        <span className="text-xs whitespace-nowrap text-slate-500">
           since <RelativeTime value={since.toISOString()} />
         </span>
       ) : null}

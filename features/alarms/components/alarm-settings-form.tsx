@@ -92,7 +92,7 @@ export function AlarmSettingsForm({ sourceId, minimumMinutes, initial, label, su
       {/* Not disabled when off: the values are kept and apply when the alarm is turned on later. */}
       <fieldset className={isEnabled ? "space-y-4" : "space-y-4 opacity-60"}>
         <legend className="sr-only">Alarm settings</legend>
-        <div className="flex flex-wrap items-end gap-3">
+        <div className="flex flex-wrap items-start gap-3">
           <Field id="threshold" label="No events for" hint={`From ${describeMinutes(minimumMinutes)} to 30 days.`} error={thresholdError} className="w-40">
             <TextInput id="threshold" name="threshold" inputMode="numeric" defaultValue={String(threshold.amount)} {...fieldAria("threshold", thresholdError, true)} />
           </Field>
