@@ -1,5 +1,5 @@
 import { pino } from "pino";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { deliverDueNotifications } from "@/features/notifications/jobs";
 import { claimDueNotification, enqueueNotification, SENDING_CLAIM_MS } from "@/features/notifications/mutations";
 import { db } from "@/lib/db";
@@ -143,14 +143,24 @@ describe("the SMTP conversation", () => {
 });
 
 describe("a worker killed while it delivers", () => {
+  let started: Running | null = null;
+  afterEach(async () => {
+    // A test that failed before its hook fired leaves no worker behind.
+    if (started && started.child.exitCode === null && started.child.signalCode === null) {
+      started.child.kill("SIGKILL");
+      await started.finished;
+    }
+    started = null;
+  });
+
   /** A real worker process delivering the outbox to the catcher; the test SIGKILLs it at the chosen moment. */
   async function startWorker(): Promise<Running> {
-    return startCommand(["tsx", "worker/index.ts"], {
+    return (started = startCommand(["tsx", "worker/index.ts"], {
       DATABASE_URL: database.url,
       QUEUE_PREFIX: `tributary-test-${uniqueSuffix()}`,
       SMTP_URL: smtp.url,
       WORKER_HEALTH_PORT: String(await freePort()),
-    });
+    }));
   }
   const afterClaimExpiry = () => new Date(Date.now() + SENDING_CLAIM_MS + 60_000);
   beforeEach(async () => {
