@@ -7,6 +7,7 @@ import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Alert } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { TableHead } from "@/components/ui/table";
 import { AlarmStateBadge, AlarmStateSince } from "@/features/alarms/components/alarm-card";
 import { loadAlarmsOverview } from "@/features/alarms/data";
 import { INCIDENT_LABELS } from "@/features/alarms/schema";
@@ -62,28 +63,7 @@ export default async function AlarmsPage() {
           <Card>
             <table className="w-full text-left text-sm">
               <caption className="sr-only">Drop-off alarms of active, paused and failing sources</caption>
-              <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
-                <tr>
-                  <th scope="col" className="px-5 py-3 font-medium">
-                    Source
-                  </th>
-                  <th scope="col" className="px-5 py-3 font-medium">
-                    Alarm
-                  </th>
-                  <th scope="col" className="px-5 py-3 font-medium">
-                    Since
-                  </th>
-                  <th scope="col" className="px-5 py-3 font-medium">
-                    Threshold
-                  </th>
-                  <th scope="col" className="px-5 py-3 font-medium">
-                    Recipients
-                  </th>
-                  <th scope="col" className="px-5 py-3 font-medium">
-                    Last event received
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={["Source", "Alarm", "Since", "Threshold", "Recipients", "Last event received"]} />
               <tbody className="divide-y divide-slate-100">
                 {sources.map((source) => (
                   <tr key={source.id} className="align-top">

@@ -7,6 +7,7 @@ import { Button } from "@/components/ui/button";
 import { Card, CardBody, CardHeader } from "@/components/ui/card";
 import { Alert } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { TableHead } from "@/components/ui/table";
 import { sendTestAlarmEmailAction, updateAlarmSettingsAction } from "@/features/alarms/actions";
 import { AlarmSettingsForm } from "@/features/alarms/components/alarm-settings-form";
 import type { AlarmHistoryEntry } from "@/features/alarms/data";
@@ -107,19 +108,7 @@ function AlarmHistoryTable({ entries }: { entries: AlarmHistoryEntry[] }) {
   return (
     <table className="w-full text-left text-sm">
       <caption className="sr-only">Alarm history, newest first</caption>
-      <thead className="border-b border-slate-100 text-xs tracking-wide text-slate-500 uppercase">
-        <tr>
-          <th scope="col" className="px-5 py-2.5 font-medium">
-            When
-          </th>
-          <th scope="col" className="py-2.5 pr-4 font-medium">
-            What happened
-          </th>
-          <th scope="col" className="py-2.5 pr-5 font-medium">
-            Who was notified
-          </th>
-        </tr>
-      </thead>
+      <TableHead columns={["When", "What happened", "Who was notified"]} isDense />
       <tbody className="divide-y divide-slate-100">
         {entries.map((entry) => {
           const facts = quietFacts(entry);

@@ -7,6 +7,7 @@ import { Card, CardBody } from "@/components/ui/card";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Alert, Field, Select, TextInput } from "@/components/ui/field";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { TableHead } from "@/components/ui/table";
 import { useAuditTrail, type AuditFilters } from "@/features/audit/client";
 import { AUDIT_ACTIONS, describeAuditAction, type AuditEntry } from "@/features/audit/schema";
 
@@ -88,25 +89,7 @@ export function AuditTrail() {
         ) : null}
         {entries.length > 0 ? (
           <table className="w-full text-left text-sm">
-            <thead className="border-b border-slate-100 text-xs tracking-wide text-slate-500 uppercase">
-              <tr>
-                <th scope="col" className="px-5 py-2.5 font-medium">
-                  When
-                </th>
-                <th scope="col" className="py-2.5 pr-4 font-medium">
-                  Actor
-                </th>
-                <th scope="col" className="py-2.5 pr-4 font-medium">
-                  Action
-                </th>
-                <th scope="col" className="py-2.5 pr-4 font-medium">
-                  Target
-                </th>
-                <th scope="col" className="py-2.5 pr-5 font-medium">
-                  Details
-                </th>
-              </tr>
-            </thead>
+            <TableHead columns={["When", "Actor", "Action", "Target", "Details"]} isDense />
             <tbody className="divide-y divide-slate-100">
               {entries.map((entry) => (
                 <tr key={entry.id} className="align-top">

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { RelativeTime } from "@/components/ui/relative-time";
+import { TableHead } from "@/components/ui/table";
 import type { SourceSummary } from "@/features/sources/data";
 import { describeLogTypes, PLAN_INFO, resumeStepOf, SETUP_STEP_LABELS } from "@/features/sources/schema";
 import { SourceStatusBadge } from "@/features/sources/components/source-status-badge";
@@ -9,16 +10,7 @@ export function SourceList({ sources, canManage }: { sources: SourceSummary[]; c
   return (
     <table className="w-full text-left text-sm">
       <caption className="sr-only">Sources</caption>
-      <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
-        <tr>
-          <th scope="col" className="px-5 py-3 font-medium">Name</th>
-          <th scope="col" className="px-5 py-3 font-medium">Plan</th>
-          <th scope="col" className="px-5 py-3 font-medium">Log types</th>
-          <th scope="col" className="px-5 py-3 font-medium">Slack</th>
-          <th scope="col" className="px-5 py-3 font-medium">Status</th>
-          <th scope="col" className="px-5 py-3 font-medium">Created</th>
-        </tr>
-      </thead>
+      <TableHead columns={["Name", "Plan", "Log types", "Slack", "Status", "Created"]} />
       <tbody className="divide-y divide-slate-100">
         {sources.map((source) => {
           const resumeStep = resumeStepOf(source);

@@ -1,0 +1,27 @@
+import { cn } from "@/components/ui/cn";
+
+// The header row every data table shares, so tables look alike and each column header is a real
+// <th scope="col">. `isDense` is for long lists inside a card (history, audit trail): tighter rows,
+// padding only where a column meets the card's edge.
+
+export function TableHead({ columns, isDense = false }: { columns: readonly string[]; isDense?: boolean }) {
+  return (
+    <thead className={cn("border-b text-xs tracking-wide text-slate-500 uppercase", isDense ? "border-slate-100" : "border-slate-200")}>
+      <tr>
+        {columns.map((label, index) => (
+          <th
+            key={label}
+            scope="col"
+            className={cn(
+              "font-medium",
+              isDense ? "py-2.5" : "px-5 py-3",
+              isDense && (index === 0 ? "px-5" : index === columns.length - 1 ? "pr-5" : "pr-4"),
+            )}
+          >
+            {label}
+          </th>
+        ))}
+      </tr>
+    </thead>
+  );
+}
