@@ -80,6 +80,17 @@ async function quietFor(sourceId: string, minutes: number) {
     WHERE id = ${sourceId}`;
 }
 
+/** A source with a 60-minute alarm that received one event 90 minutes ago, judged: in ALARM, its email queued. */
+async function sourceInAlarm() {
+  const source = await alarmedSource(60);
+  await emulatorControl(slack, "/traffic/generate", { audit: 1 });
+  await pull(source.sourceId);
+  await quietFor(source.sourceId, 90);
+  await pull(source.sourceId);
+  await evaluateAlarms(silent);
+  return source;
+}
+
 async function deliver(now?: Date) {
   return deliverDueNotifications(sender, silent, now ? { now: () => now } : {});
 }
@@ -186,12 +197,7 @@ describe("drop-off alarm", () => {
   });
 
   it("an alarm the mail server refuses is sent once it accepts, after a backoff, and only once", async () => {
-    const { sourceId } = await alarmedSource(60);
-    await emulatorControl(slack, "/traffic/generate", { audit: 1 });
-    await pull(sourceId);
-    await quietFor(sourceId, 90);
-    await pull(sourceId);
-    await evaluateAlarms(silent);
+    const { sourceId } = await sourceInAlarm();
     smtp.control.isRefusing = true;
     expect(await deliver()).toMatchObject({ sent: 0, failed: 1 });
     const notice = await db.notification.findFirstOrThrow({ where: { sourceId, kind: "alarm" } });
@@ -205,12 +211,7 @@ describe("drop-off alarm", () => {
   });
 
   it("a threshold raised while in alarm clears it without a 'logs again' email, and an alarm still stuck in the outbox when logs return is withdrawn", async () => {
-    const { sourceId } = await alarmedSource(60);
-    await emulatorControl(slack, "/traffic/generate", { audit: 1 });
-    await pull(sourceId);
-    await quietFor(sourceId, 90);
-    await pull(sourceId);
-    await evaluateAlarms(silent);
+    const { sourceId } = await sourceInAlarm();
     await deliver();
     expect(mailTo(RECIPIENT)).toHaveLength(1);
     await db.source.update({ where: { id: sourceId }, data: { alarmThresholdMinutes: 180 } });
@@ -238,11 +239,7 @@ describe("drop-off alarm", () => {
   });
 
   it("an evaluation on an older clock than one that already judged the source changes nothing", async () => {
-    const { sourceId } = await alarmedSource(60);
-    await emulatorControl(slack, "/traffic/generate", { audit: 1 });
-    await pull(sourceId);
-    await quietFor(sourceId, 90);
-    await evaluateAlarms(silent);
+    const { sourceId } = await sourceInAlarm();
     expect(await stateOf(sourceId)).toBe("ALARM");
     // A run that began two hours ago, when the source was not yet overdue, reaches it only now.
     await evaluateAlarms(silent, { now: new Date(Date.now() - 2 * 60 * 60_000) });
