@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildContentSecurityPolicy, buildSecurityHeaders, createNonce, isHttpsUrl, STRICT_TRANSPORT_SECURITY } from "@/lib/security-headers";
+import { buildContentSecurityPolicy, buildSecurityHeaders, createNonce, isHttpsUrl, readScriptNonce, STRICT_TRANSPORT_SECURITY } from "@/lib/security-headers";
 
 const NONCE = "bm9uY2Utdm9yLXRlc3Q=";
 
@@ -50,6 +50,19 @@ describe("createNonce", () => {
       expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
       expect(Buffer.from(nonce, "base64")).toHaveLength(16);
     }
+  });
+});
+
+describe("readScriptNonce", () => {
+  it("finds the nonce of the policy the proxy puts on the request, in production and in next dev", () => {
+    const nonce = createNonce();
+    expect(readScriptNonce(buildContentSecurityPolicy({ nonce, isDevelopment: false, isHttps: true }))).toBe(nonce);
+    expect(readScriptNonce(buildContentSecurityPolicy({ nonce, isDevelopment: true, isHttps: false }))).toBe(nonce);
+  });
+
+  it("finds none without a policy or outside script-src", () => {
+    expect(readScriptNonce(null)).toBeUndefined();
+    expect(readScriptNonce("default-src 'self'; style-src 'nonce-abc='")).toBeUndefined();
   });
 });
 

@@ -45,6 +45,15 @@ export function buildContentSecurityPolicy({ nonce, isDevelopment, isHttps }: Se
   return directives.map((directive) => directive.join(" ")).join("; ");
 }
 
+/**
+ * The nonce in a policy built above, for an inline script of our own (the theme script in
+ * app/layout.tsx): proxy.ts puts the policy on the request, where Next.js finds it for its scripts.
+ */
+export function readScriptNonce(policy: string | null): string | undefined {
+  const scriptSources = policy?.split(";").find((directive) => directive.trim().startsWith("script-src "));
+  return /'nonce-([A-Za-z0-9+/=]+)'/.exec(scriptSources ?? "")?.[1];
+}
+
 export type SecurityHeaders = { "Content-Security-Policy": string; "Strict-Transport-Security"?: string };
 
 export function buildSecurityHeaders(options: SecurityHeaderOptions): SecurityHeaders {

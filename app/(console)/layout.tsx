@@ -37,7 +37,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
       <Sidebar productName="Tributary" items={NAVIGATION.filter((item) => can(user, item.permission)).map(({ permission: _permission, ...item }) => item)} footer={footer} />
       <div className="flex min-w-0 flex-1 flex-col">
         <Header user={{ name: user.name, email: user.email, roleLabel: ROLE_LABELS[user.role] }} actions={<SignOutButton />} />
-        <main className="flex-1 px-8 py-8">
+        <main className="min-w-0 flex-1 px-6 py-6 xl:px-8 xl:py-8">
           <div className="mx-auto max-w-6xl">{children}</div>
         </main>
       </div>

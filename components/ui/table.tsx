@@ -1,4 +1,19 @@
+import type { TableHTMLAttributes } from "react";
 import { cn } from "@/components/ui/cn";
+
+/**
+ * A data table that scrolls sideways inside its card when the window is too narrow for its columns
+ * (a laptop at 1024 px, say), rather than widening the page. Give the table a min-w-[…] when its
+ * columns should not squeeze below a readable width. A scroll box clips what pokes out of it, so a
+ * popover in a cell must not be position: absolute (it would be cut off at the last rows).
+ */
+export function Table({ className, ...props }: TableHTMLAttributes<HTMLTableElement>) {
+  return (
+    <div className="overflow-x-auto">
+      <table className={cn("w-full text-left text-sm", className)} {...props} />
+    </div>
+  );
+}
 
 // The header row every data table shares, so tables look alike and each column header is a real
 // <th scope="col">. `isDense` is for long lists inside a card (history, audit trail): tighter rows,

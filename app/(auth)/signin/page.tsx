@@ -10,7 +10,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (await getCurrentUser()) redirect("/sources");
   const { callbackUrl } = await searchParams;
   return (
-    <main className="flex min-h-screen items-center justify-center bg-slate-900 px-4">
+    <main data-theme="light" className="flex min-h-screen items-center justify-center bg-slate-900 px-4">
       <div className="w-full max-w-sm">
         <div className="mb-8 flex flex-col items-center text-center">
           <LogoMark className="size-11" />

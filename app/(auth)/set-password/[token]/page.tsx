@@ -24,7 +24,7 @@ export default async function SetPasswordPage({ params }: { params: Promise<{ to
   const isWellFormed = passwordTokenSchema.safeParse(token).success;
   const state = isWellFormed ? await findPasswordToken(hashToken(token)) : ({ state: "invalid" } as const);
   return (
-    <main className="flex min-h-screen items-center justify-center bg-slate-900 px-4">
+    <main data-theme="light" className="flex min-h-screen items-center justify-center bg-slate-900 px-4">
       <div className="w-full max-w-sm">
         <div className="mb-8 flex flex-col items-center text-center">
           <LogoMark className="size-11" />
