@@ -104,6 +104,14 @@ export type PageCommit = {
   finish?: { outcome: Extract<PullOutcome, "SUCCEEDED" | "INCOMPLETE">; errorCode?: string; error?: string };
 };
 
+/** The source of a pull was deleted while it ran; the page is dropped with it. */
+export class SourceDeletedError extends Error {
+  constructor(sourceId: string) {
+    super(`source ${sourceId} was deleted during the pull`);
+    this.name = "SourceDeletedError";
+  }
+}
+
 /**
  * Stores one page atomically: its events (duplicates skipped by the unique key), its quarantined
  * records, the checkpoint that covers them, the run's counters and the source's health. A crash
@@ -113,6 +121,10 @@ export type PageCommit = {
 export async function commitPage(session: PullSession, page: PageCommit): Promise<{ stored: number; duplicates: number; quarantined: number }> {
   await session.query("BEGIN");
   try {
+    // Holds the source for the page's transaction: a source deleted meanwhile (features/sources
+    // deleteSource, which locks the row first) gets no events stored after it is gone.
+    const { rowCount: isSourceKept } = await session.query("SELECT 1 FROM sources WHERE id = $1 FOR KEY SHARE", [page.source.id]);
+    if (!isSourceKept) throw new SourceDeletedError(page.source.id);
     let stored = 0;
     let newest: Date | null = null;
     if (page.events.length > 0) {
@@ -133,12 +145,12 @@ export async function commitPage(session: PullSession, page: PageCommit): Promis
            FROM jsonb_array_elements($1::jsonb) AS x
          )${firstSightings}, inserted AS (
            INSERT INTO events (p_source_id, p_source_label, p_log_type, p_row_id, p_event_time, p_parse_time,
-                               p_any_ip_addresses, p_any_emails, p_any_usernames, dedupe_key, event, pull_run_id)
+                               p_any_ip_addresses, p_any_emails, p_any_usernames, dedupe_key, event, pull_run_id, action)
            SELECT $2, $3, $4, event->>'p_row_id', event_time, (event->>'p_parse_time')::timestamptz,
                   ARRAY(SELECT jsonb_array_elements_text(event->'p_any_ip_addresses')),
                   ARRAY(SELECT jsonb_array_elements_text(event->'p_any_emails')),
                   ARRAY(SELECT jsonb_array_elements_text(event->'p_any_usernames')),
-                  dedupe_key, event, $5
+                  dedupe_key, event, $5, COALESCE(event->>'action', event->>'change_type')
            FROM candidates
            ON CONFLICT (p_source_id, p_log_type, dedupe_key) DO NOTHING
            RETURNING p_event_time
@@ -148,6 +160,15 @@ export async function commitPage(session: PullSession, page: PageCommit): Promis
       );
       stored = rows[0]?.stored ?? 0;
       newest = rows[0]?.newest ?? null;
+      if (stored > 0) {
+        for (const table of ["event_counts_minute", "event_counts_hour"] as const) {
+          await session.query(
+            `INSERT INTO ${table} (source_id, bucket, log_type, events) VALUES ($1, date_trunc($4, now()), $2, $3)
+             ON CONFLICT (source_id, bucket, log_type) DO UPDATE SET events = ${table}.events + EXCLUDED.events`,
+            [page.source.id, page.logType, stored, table === "event_counts_minute" ? "minute" : "hour"],
+          );
+        }
+      }
     }
     let quarantined = 0;
     if (page.failures.length > 0) {
