@@ -366,7 +366,8 @@ async function eventsExport(args: string[]): Promise<number> {
     console.error(`tributary: no source has the ID ${values.source}`);
     return 1;
   }
-  for await (const line of streamEvents({ sourceId: values.source, ...(logType ? { logType } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) })) await writeLine(line);
+  const filter = { sourceId: values.source, ...(logType ? { logType } : {}), ...(from ? { from } : {}), ...(to ? { to } : {}) };
+  for await (const row of streamEvents(filter, { order: "oldest" })) await writeLine(JSON.stringify(row.event));
   return 0;
 }
 
