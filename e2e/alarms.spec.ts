@@ -36,8 +36,9 @@ test("an alarm set in the wizard fires when Slack goes quiet, on the dashboard a
   await page.getByLabel("Email recipients").fill(recipient);
   await page.getByRole("button", { name: "Finish Setup" }).click();
   await expect(page.getByText("Setup finished.")).toBeVisible();
-  await expect(page.getByText("On: no events for 1 minute")).toBeVisible();
   const sourceId = sourceIdOf(page);
+  await page.goto(`/sources/${sourceId}/alarm`);
+  await expect(page.getByText("On: no events for 1 minute")).toBeVisible();
 
   // The first pulls store the workspace's history; then Slack has nothing new.
   await pauseSlackTraffic();
@@ -71,6 +72,7 @@ test("an alarm set in the wizard fires when Slack goes quiet, on the dashboard a
 
   // "Send test email" goes out at once.
   await page.getByRole("link", { name }).click();
+  await page.getByRole("navigation", { name: "Source sections" }).getByRole("link", { name: "Alarm" }).click();
   await page.getByRole("button", { name: "Send test email" }).click();
   await expect(page.getByText(`Test email sent to ${recipient}.`)).toBeVisible();
   await expect.poll(async () => (await mailsTo(recipient)).map((mail) => mail.subject).sort()).toEqual([alarm!.subject, `[Tributary] TEST: drop-off alarm email for Slack source "${name}"`].sort());

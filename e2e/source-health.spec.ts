@@ -30,7 +30,7 @@ test("health checks, a revoked token explained with its fix, and pause/resume", 
   await expect.poll(succeeded, { timeout: 30_000 }).toBe(2);
   expect(await testDatabase().event.count({ where: { sourceId, logType: "Slack.AccessLogs" } })).toBeGreaterThan(10);
   await page.reload();
-  const health = page.locator("section").filter({ has: page.getByRole("heading", { name: "Health" }) });
+  const health = page.locator("section").filter({ has: page.getByRole("heading", { name: "Health checks" }) });
   await expect(health.getByText("Healthy", { exact: true }).first()).toBeVisible();
   await expect(health.locator("[data-healthy=false]")).toHaveCount(0);
 
@@ -54,12 +54,13 @@ test("health checks, a revoked token explained with its fix, and pause/resume", 
   await expect(page.getByText("Active", { exact: true })).toBeVisible();
   await expect(health.locator("[data-healthy=false]")).toHaveCount(0);
 
-  // Pause stops the schedules and keeps the place; Resume brings them back.
+  // Pause stops the schedules and keeps the place; Resume brings them back. Both live in the settings.
+  await page.getByRole("navigation", { name: "Source sections" }).getByRole("link", { name: "Settings" }).click();
   await page.getByRole("button", { name: "Pause pulling" }).click();
-  await expect(page.getByText("Paused", { exact: true })).toBeVisible();
+  await expect(page.getByText("Paused", { exact: true }).first()).toBeVisible();
   expect((await pullQueueState(sourceId)).schedulers).toEqual([]);
   await page.getByRole("button", { name: "Resume pulling" }).click();
-  await expect(page.getByText("Active", { exact: true })).toBeVisible();
+  await expect(page.getByText("Active", { exact: true }).first()).toBeVisible();
   expect((await pullQueueState(sourceId)).schedulers.map((scheduler) => scheduler.key).sort()).toEqual([`pull:${sourceId}:Slack.AccessLogs`, `pull:${sourceId}:Slack.IntegrationLogs`]);
   const actions = (await testDatabase().auditTrail.findMany({ where: { targetId: sourceId }, orderBy: { at: "asc" }, select: { action: true } })).map((entry) => entry.action);
   expect(actions).toEqual(expect.arrayContaining(["source.failed", "source.granted", "source.paused", "source.resumed"]));

@@ -81,7 +81,10 @@ test("Enterprise Grid: audit logs from Create New to an active source with its p
   await page.getByRole("button", { name: "Finish Setup" }).click();
   await expect(page.getByText("Setup finished. The source is active and its first pull is queued.")).toBeVisible();
   await expect(page.getByText("Active", { exact: true })).toBeVisible();
+  const overview = page.url();
+  await page.getByRole("navigation", { name: "Source sections" }).getByRole("link", { name: "Alarm" }).click();
   await expect(page.getByText("On: no events for 1 day")).toBeVisible();
+  await page.goto(overview);
 
   const queue = await pullQueueState(sourceId);
   expect(queue.schedulers).toEqual([{ key: `pull:${sourceId}:Slack.AuditLogs`, every: 60_000 }]);
@@ -90,10 +93,11 @@ test("Enterprise Grid: audit logs from Create New to an active source with its p
   await expect.poll(storedByPulls, { timeout: 30_000 }).toBeGreaterThan(100);
   expect(await testDatabase().event.count({ where: { sourceId } })).toBe(await storedByPulls());
   await page.reload();
-  const pulls = page.locator("section").filter({ has: page.getByRole("heading", { name: "Pulls" }) });
+  const pulls = page.locator("section").filter({ has: page.getByRole("heading", { name: "Latest pull of each log type" }) });
   await expect(pulls.getByText("Succeeded")).toBeVisible();
-  await expect(pulls.getByText("Last event received")).toBeVisible();
-  await expect(pulls.getByText("24 hours")).toBeVisible();
+  await expect(page.getByText("Last event received")).toBeVisible();
+  const connection = page.locator("section").filter({ has: page.getByRole("heading", { name: "Connection" }) });
+  await expect(connection.getByText("24 hours")).toBeVisible();
 
   // Every step is in the audit trail, none with a secret.
   const entries = await testDatabase().auditTrail.findMany({ where: { targetId: sourceId }, orderBy: { at: "asc" }, select: { action: true, details: true } });

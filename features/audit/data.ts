@@ -1,4 +1,4 @@
-import { decodeAuditCursor, encodeAuditCursor, type AuditAction, type AuditPage, type AuditQuery } from "@/features/audit/schema";
+import { AUDIT_PAGE_SIZE, decodeAuditCursor, encodeAuditCursor, type AuditAction, type AuditPage, type AuditQuery } from "@/features/audit/schema";
 import { db } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
@@ -31,4 +31,20 @@ export async function listAuditEntries(query: AuditQuery): Promise<AuditPage> {
 /** How many entries of one action a target got since a time: a cheap, cross-process rate limit. */
 export async function countRecentAuditEntries(query: { action: AuditAction; targetId: string; since: Date }): Promise<number> {
   return db.auditTrail.count({ where: { action: query.action, targetId: query.targetId, at: { gte: query.since } } });
+}
+
+/** One source's entries (target "source" with its ID), newest first, keyset-paginated like the full trail. */
+export async function listSourceAuditEntries(sourceId: string, cursor: { at: Date; id: string } | null, limit = AUDIT_PAGE_SIZE): Promise<AuditPage> {
+  const rows = await db.auditTrail.findMany({
+    where: { targetType: "source", targetId: sourceId, ...(cursor ? { OR: [{ at: { lt: cursor.at } }, { at: cursor.at, id: { lt: cursor.id } }] } : {}) },
+    orderBy: [{ at: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: { id: true, at: true, actorLabel: true, action: true, targetType: true, targetId: true, targetLabel: true, details: true, ipAddress: true },
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    entries: page.map((row) => ({ ...row, at: row.at.toISOString(), details: (row.details ?? {}) as Record<string, unknown> })),
+    nextCursor: rows.length > limit && last ? encodeAuditCursor(last) : null,
+  };
 }

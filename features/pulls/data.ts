@@ -85,3 +85,19 @@ export async function listUnfinishedReplayIds(): Promise<string[]> {
   const replays = await db.pullReplay.findMany({ where: { status: { in: ["QUEUED", "RUNNING"] } }, select: { id: true }, orderBy: { requestedAt: "asc" }, take: 1000 });
   return replays.map((replay) => replay.id);
 }
+
+/** A source's latest replays, newest first, for its Settings tab. */
+export async function listReplays(sourceId: string, limit = 20) {
+  return db.pullReplay.findMany({
+    where: { sourceId },
+    orderBy: [{ requestedAt: "desc" }, { id: "desc" }],
+    take: limit,
+    select: { id: true, logType: true, windowFrom: true, windowTo: true, status: true, requestedBy: true, requestedAt: true, finishedAt: true, errorCode: true, error: true },
+  });
+}
+export type ReplaySummary = Awaited<ReturnType<typeof listReplays>>[number];
+
+/** How many events a source's pulls have stored, exactly (what deleting the source keeps or erases). */
+export async function countStoredEvents(sourceId: string): Promise<number> {
+  return db.event.count({ where: { sourceId } });
+}

@@ -1,6 +1,25 @@
 import { hasSecret } from "@/features/secrets/data";
 import { evaluateSourceHealth, type SourceHealth } from "@/features/sources/health";
-import { isLogType, SOURCE_SECRET, sourceSecretAddress, type LogType } from "@/features/sources/schema";
+import { listLatestPullRuns } from "@/features/pulls/data";
+import {
+  encodeTimeCursor,
+  isLogType,
+  PULL_HISTORY_PAGE_SIZE,
+  resumeStepOf,
+  SOURCE_PAGE_SIZE,
+  SOURCE_SECRET,
+  sourceSecretAddress,
+  THROUGHPUT_RANGES,
+  type LogType,
+  type PullHistoryQuery,
+  type FailurePage,
+  type SourceListPage,
+  type SourceSummaryView,
+  type SourceListQuery,
+  type SourceListRow,
+  type Throughput,
+  type ThroughputRange,
+} from "@/features/sources/schema";
 import { db, type DatabaseClient } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 
@@ -63,15 +82,6 @@ export async function findSource(sourceId: string, client: DatabaseClient = db) 
 }
 export type SourceDetails = NonNullable<Awaited<ReturnType<typeof findSource>>>;
 
-export async function listSources() {
-  const sources = await db.source.findMany({
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    select: { id: true, name: true, plan: true, logTypes: true, status: true, credentialsSavedAt: true, grantedAt: true, isEnterpriseInstall: true, slackTeamName: true, slackEnterpriseName: true, createdAt: true },
-  });
-  return sources.map(withLogTypes);
-}
-export type SourceSummary = Awaited<ReturnType<typeof listSources>>[number];
-
 /**
  * Every (source, log type) that should be pulled on a schedule, from Postgres alone. A source in
  * ERROR keeps its schedule: its pulls skip cheaply until the hourly retry is due.
@@ -98,4 +108,215 @@ export async function loadSourceHealth(source: SourceDetails, now = new Date()):
     { ...source, recentFailures: { count, latestReason: latest?.reason ?? null, latestLogType: latest?.logType ?? null }, pullIntervalSeconds: getEnv().PULL_INTERVAL_SECONDS },
     now,
   );
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sources list and a source's dashboard. Counts come from event_counts_* (kept by the pull's own
+// transaction), never from counting events, so these answer in milliseconds at any event volume.
+
+const HOUR_MS = 60 * 60_000;
+
+type RecentFailures = { count: number; latestReason: string | null; latestLogType: string | null };
+const NO_FAILURES: RecentFailures = { count: 0, latestReason: null, latestLogType: null };
+
+/** Quarantined records of the last hour per source, with the latest one's reason: what the health check reports. */
+async function listRecentFailures(since: Date): Promise<Map<string, RecentFailures>> {
+  const rows = await db.$queryRaw<{ source_id: string; log_type: string; reason: string; count: number }[]>`
+    SELECT DISTINCT ON (source_id) source_id, log_type, reason, count(*) OVER (PARTITION BY source_id)::int AS count
+    FROM classification_failures WHERE received_at >= ${since}
+    ORDER BY source_id, received_at DESC`;
+  return new Map(rows.map((row) => [row.source_id, { count: row.count, latestReason: row.reason, latestLogType: row.log_type }]));
+}
+
+/** Events stored per source in each of the last 24 hours (index 23 is the current hour). */
+async function listHourlyCounts(now: Date): Promise<Map<string, number[]>> {
+  const currentHour = new Date(Math.floor(now.getTime() / HOUR_MS) * HOUR_MS);
+  const rows = await db.$queryRaw<{ source_id: string; bucket: Date; events: number }[]>`
+    SELECT source_id, bucket, sum(events)::int AS events FROM event_counts_hour
+    WHERE bucket > ${new Date(currentHour.getTime() - 24 * HOUR_MS)} GROUP BY source_id, bucket`;
+  const hourly = new Map<string, number[]>();
+  for (const row of rows) {
+    const index = 23 - Math.round((currentHour.getTime() - row.bucket.getTime()) / HOUR_MS);
+    if (index < 0 || index > 23) continue;
+    const series = hourly.get(row.source_id) ?? Array.from({ length: 24 }, () => 0);
+    series[index]! += row.events;
+    hourly.set(row.source_id, series);
+  }
+  return hourly;
+}
+
+const HEALTH_SORT_RANK = (row: SourceListRow) => (row.health === null ? 2 : row.health.healthy ? 1 : 0);
+const STATUS_SORT_RANK: Record<SourceListRow["status"], number> = { ERROR: 0, ACTIVE: 1, PAUSED: 2, AWAITING_GRANT: 3, DRAFT: 4 };
+const byTime = (value: string | null) => (value ? Date.parse(value) : -Infinity);
+
+const SORTS: Record<SourceListQuery["sort"], (left: SourceListRow, right: SourceListRow) => number> = {
+  name: (left, right) => left.name.localeCompare(right.name, "en", { sensitivity: "base" }),
+  status: (left, right) => STATUS_SORT_RANK[left.status] - STATUS_SORT_RANK[right.status],
+  health: (left, right) => HEALTH_SORT_RANK(left) - HEALTH_SORT_RANK(right),
+  lastEvent: (left, right) => byTime(left.lastEventReceivedAt) - byTime(right.lastEventReceivedAt),
+  lastPull: (left, right) => byTime(left.lastSuccessfulPullAt) - byTime(right.lastSuccessfulPullAt),
+  events24h: (left, right) => left.events24h - right.events24h,
+  created: (left, right) => Date.parse(left.createdAt) - Date.parse(right.createdAt),
+};
+
+/**
+ * One page of the sources list, filtered and sorted. Health is a verdict over several facts
+ * (features/sources/health.ts) rather than a column, so every source is judged and the filtering
+ * happens here: a thousand rows are a few milliseconds of work, one query each for sources, counts
+ * and failures.
+ */
+export async function listSourcePage(query: SourceListQuery, now = new Date()): Promise<SourceListPage> {
+  const [sources, hourly, failures] = await Promise.all([
+    db.source.findMany({
+      select: {
+        id: true, name: true, plan: true, logTypes: true, status: true, credentialsSavedAt: true, grantedAt: true, isEnterpriseInstall: true,
+        slackTeamName: true, slackEnterpriseName: true, createdAt: true, activatedAt: true, pausedAt: true, clientId: true, grantedClientId: true,
+        errorCode: true, errorDetail: true, errorLogType: true, errorSince: true, nextRetryAt: true, clientCredentialsError: true,
+        lastSuccessfulPullAt: true, lastEventReceivedAt: true, alarmEnabled: true, alarmState: true, alarmThresholdMinutes: true,
+      },
+    }),
+    listHourlyCounts(now),
+    listRecentFailures(new Date(now.getTime() - HOUR_MS)),
+  ]);
+  const pullIntervalSeconds = getEnv().PULL_INTERVAL_SECONDS;
+  const rows: SourceListRow[] = sources.map((source) => {
+    const health = source.activatedAt
+      ? evaluateSourceHealth({ ...source, recentFailures: failures.get(source.id) ?? NO_FAILURES, pullIntervalSeconds }, now)
+      : null;
+    const series = hourly.get(source.id) ?? Array.from({ length: 24 }, () => 0);
+    return {
+      id: source.id,
+      name: source.name,
+      plan: source.plan,
+      logTypes: source.logTypes.filter(isLogType),
+      status: source.status,
+      resumeStep: resumeStepOf(source),
+      slackName: source.grantedAt ? (source.isEnterpriseInstall ? source.slackEnterpriseName : source.slackTeamName) : null,
+      health: health ? { healthy: health.healthy, failing: health.checks.filter((check) => !check.healthy).map(({ label, message }) => ({ label, message })) } : null,
+      lastEventReceivedAt: source.lastEventReceivedAt?.toISOString() ?? null,
+      lastSuccessfulPullAt: source.lastSuccessfulPullAt?.toISOString() ?? null,
+      events24h: series.reduce((sum, value) => sum + value, 0),
+      hourly: series,
+      alarmEnabled: source.alarmEnabled,
+      alarmState: source.alarmState,
+      createdAt: source.createdAt.toISOString(),
+    };
+  });
+  const needle = query.q?.toLocaleLowerCase("en");
+  const matching = rows.filter(
+    (row) =>
+      (!needle || row.name.toLocaleLowerCase("en").includes(needle) || (row.slackName?.toLocaleLowerCase("en").includes(needle) ?? false)) &&
+      (!query.status || row.status === query.status) &&
+      (!query.health || (row.health !== null && row.health.healthy === (query.health === "healthy"))) &&
+      (!query.alarm || (query.alarm === "off" ? row.alarmState === null : row.alarmState === query.alarm)) &&
+      (!query.logType || row.logTypes.includes(query.logType)),
+  );
+  const compare = SORTS[query.sort];
+  const direction = query.dir === "asc" ? 1 : -1;
+  // Ties fall back to the name, so a page never reshuffles rows that compare equal.
+  matching.sort((left, right) => direction * compare(left, right) || SORTS.name(left, right) || left.id.localeCompare(right.id));
+  const start = (query.page - 1) * SOURCE_PAGE_SIZE;
+  return { sources: matching.slice(start, start + SOURCE_PAGE_SIZE), total: matching.length, totalUnfiltered: rows.length, page: query.page, pageSize: SOURCE_PAGE_SIZE };
+}
+
+/** Events stored per minute over a range, per log type, in buckets sized for a chart (60 to 672 points). */
+export async function loadThroughput(sourceId: string, logTypes: readonly LogType[], range: ThroughputRange, now = new Date()): Promise<Throughput> {
+  const { minutes, bucketMinutes } = THROUGHPUT_RANGES[range];
+  const bucketMs = bucketMinutes * 60_000;
+  const currentBucket = Math.floor(now.getTime() / bucketMs) * bucketMs;
+  const count = minutes / bucketMinutes;
+  const start = new Date(currentBucket - (count - 1) * bucketMs);
+  // Hourly rows for a week (168 per log type), minute rows otherwise (at most 1,440 per log type).
+  const rows =
+    bucketMinutes >= 60
+      ? await db.$queryRaw<{ at: Date; log_type: string; events: number }[]>`
+          SELECT bucket AS at, log_type, sum(events)::int AS events FROM event_counts_hour
+          WHERE source_id = ${sourceId} AND bucket >= ${start} GROUP BY 1, 2`
+      : await db.$queryRaw<{ at: Date; log_type: string; events: number }[]>`
+          SELECT date_bin(make_interval(mins => ${bucketMinutes}::int), bucket, 'epoch'::timestamptz) AS at, log_type, sum(events)::int AS events
+          FROM event_counts_minute WHERE source_id = ${sourceId} AND bucket >= ${start} GROUP BY 1, 2`;
+  const points = Array.from({ length: count }, (_, index) => ({ at: new Date(start.getTime() + index * bucketMs).toISOString(), perMinute: Object.fromEntries(logTypes.map((logType) => [logType, 0])) as Record<string, number> }));
+  const totals: Record<string, number> = Object.fromEntries(logTypes.map((logType) => [logType, 0]));
+  for (const row of rows) {
+    const index = Math.round((row.at.getTime() - start.getTime()) / bucketMs);
+    const point = points[index];
+    if (!point || !(row.log_type in point.perMinute)) continue;
+    // The current bucket is still filling: its rate is over the minutes elapsed so far.
+    const elapsedMinutes = index === count - 1 ? Math.max(1, Math.ceil((now.getTime() - currentBucket) / 60_000)) : bucketMinutes;
+    point.perMinute[row.log_type] = Math.round((row.events / Math.min(bucketMinutes, elapsedMinutes)) * 100) / 100;
+    totals[row.log_type] = (totals[row.log_type] ?? 0) + row.events;
+  }
+  return { range, bucketMinutes, logTypes: [...logTypes], points, totals };
+}
+
+/** A source's pulls, newest first, a page at a time, with the total for the pager. */
+export async function listPullHistory(sourceId: string, query: PullHistoryQuery) {
+  const where = { sourceId, ...(query.logType ? { logType: query.logType } : {}), ...(query.outcome ? { outcome: query.outcome } : {}) };
+  const [total, runs] = await Promise.all([
+    db.pullRun.count({ where }),
+    db.pullRun.findMany({
+      where,
+      orderBy: [{ startedAt: "desc" }, { id: "desc" }],
+      skip: (query.page - 1) * PULL_HISTORY_PAGE_SIZE,
+      take: PULL_HISTORY_PAGE_SIZE,
+      select: {
+        id: true, logType: true, trigger: true, attempt: true, startedAt: true, finishedAt: true, pages: true, fetched: true, stored: true,
+        duplicates: true, failures: true, outcome: true, errorCode: true, error: true, replayId: true,
+      },
+    }),
+  ]);
+  return {
+    runs: runs.map((run) => ({
+      ...run,
+      startedAt: run.startedAt.toISOString(),
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+      durationMs: run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
+    })),
+    total,
+    page: query.page,
+    pageSize: PULL_HISTORY_PAGE_SIZE,
+  };
+}
+
+/** Records of a source that did not match their schema, newest first, keyset-paginated on (receivedAt, id). */
+export async function listClassificationFailures(sourceId: string, cursor: { at: Date; id: string } | null, limit = 20): Promise<FailurePage> {
+  const rows = await db.classificationFailure.findMany({
+    where: { sourceId, ...(cursor ? { OR: [{ receivedAt: { lt: cursor.at } }, { receivedAt: cursor.at, id: { lt: cursor.id } }] } : {}) },
+    orderBy: [{ receivedAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+    select: { id: true, logType: true, pullRunId: true, field: true, reason: true, payload: true, receivedAt: true },
+  });
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    failures: page.map((row) => ({ ...row, receivedAt: row.receivedAt.toISOString() })),
+    nextCursor: rows.length > limit && last ? encodeTimeCursor({ at: last.receivedAt, id: last.id }) : null,
+  };
+}
+
+/** The live part of a source's page: status, health, alarm state and each log type's latest pull. */
+export async function loadSourceSummary(sourceId: string, now = new Date()): Promise<SourceSummaryView | null> {
+  const source = await findSource(sourceId);
+  if (!source) return null;
+  const [health, latestRuns] = source.activatedAt ? await Promise.all([loadSourceHealth(source, now), listLatestPullRuns(source.id, source.logTypes)]) : [null, []];
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
+  return {
+    id: source.id,
+    name: source.name,
+    status: source.status,
+    alarmEnabled: source.alarmEnabled,
+    alarmState: source.alarmState,
+    alarmStateSince: iso(source.alarmStateSince),
+    lastEventReceivedAt: iso(source.lastEventReceivedAt),
+    lastEventTime: iso(source.lastEventTime),
+    lastSuccessfulPullAt: iso(source.lastSuccessfulPullAt),
+    health,
+    latestRuns: latestRuns.map(({ logType, run }) => ({ logType, run: run ? { ...run, startedAt: run.startedAt.toISOString(), finishedAt: iso(run.finishedAt) } : null })),
+  };
+}
+
+/** The log types of a source, or null when there is no such source. */
+export async function findSourceLogTypes(sourceId: string): Promise<LogType[] | null> {
+  const source = await db.source.findUnique({ where: { id: sourceId }, select: { logTypes: true } });
+  return source ? source.logTypes.filter(isLogType) : null;
 }

@@ -5,7 +5,7 @@ import { enqueueNotification } from "@/features/notifications/mutations";
 import type { ExplainedSlackError } from "@/features/pulls/slack-errors";
 import { hasSecret } from "@/features/secrets/data";
 import { deleteSecret, deleteSecretsOf, storeSecret } from "@/features/secrets/mutations";
-import { SOURCE_SECRET, sourceNameKey, sourceSecretAddress, type AlarmSettings, type SourceConfig } from "@/features/sources/schema";
+import { isConfirmedName, SOURCE_SECRET, sourceNameKey, sourceSecretAddress, type AlarmSettings, type SourceConfig } from "@/features/sources/schema";
 import { db, type DatabaseClient } from "@/lib/db";
 import { getEnv } from "@/lib/env";
 
@@ -394,4 +394,102 @@ export async function resumeSource(sourceId: string, audit: AuditContext): Promi
     await recordAudit(audit, { action: "source.resumed", target: target(source), details: { pausedMinutes } }, tx);
     return { ok: true as const, logTypes: source.logTypes, pausedMinutes };
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The source's Settings tab (admins): rename, backfill window, delete.
+
+/**
+ * Renames a source at any stage. Stored events keep the label they were stored with
+ * (`p_source_label`): they say what the source was called when they arrived.
+ */
+export async function renameSource(sourceId: string, name: string, audit: AuditContext): Promise<SourceChangeResult<{ isChanged: boolean }>> {
+  try {
+    return await db.$transaction(async (tx) => {
+      const source = await lockSource(tx, sourceId);
+      if (!source) return { ok: false as const, reason: "not_found" as const };
+      // Saving the form twice (or two admins typing the same name) changes it once.
+      if (source.name === name) return { ok: true as const, isChanged: false };
+      await tx.source.update({ where: { id: sourceId }, data: { name, nameKey: sourceNameKey(name), updatedById: audit.actor.id }, select: { id: true } });
+      await recordAudit(audit, { action: "source.renamed", target: { ...target(source), label: name }, details: { from: source.name, to: name } }, tx);
+      return { ok: true as const, isChanged: true };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return { ok: false, reason: "name_taken" };
+    throw error;
+  }
+}
+
+/**
+ * How far back the first pull of a log type reaches. Only log types without a checkpoint read it
+ * (one added by a re-grant, say); the others continue from where they stopped.
+ */
+export async function changeBackfillWindow(sourceId: string, backfillMinutes: number, audit: AuditContext): Promise<SourceChangeResult<{ isChanged: boolean }>> {
+  return db.$transaction(async (tx) => {
+    const source = await lockSource(tx, sourceId);
+    if (!source) return { ok: false as const, reason: "not_found" as const };
+    if (source.backfillMinutes === backfillMinutes) return { ok: true as const, isChanged: false };
+    await tx.source.update({ where: { id: sourceId }, data: { backfillMinutes, updatedById: audit.actor.id }, select: { id: true } });
+    await recordAudit(audit, { action: "source.backfill_changed", target: target(source), details: { from: source.backfillMinutes, to: backfillMinutes } }, tx);
+    return { ok: true as const, isChanged: true };
+  });
+}
+
+export type SourceDeletionRefusal = "not_found" | "name_mismatch";
+export type DeletedSource = { name: string; status: string; logTypes: string[]; wasActivated: boolean; grantedClientId: string | null; eventCount: number };
+
+/** Counting a large source's events under the row lock takes a while; Prisma's 5 s default is too short for it. */
+const DELETE_TRANSACTION_TIMEOUT_MS = 60_000;
+
+/**
+ * Deletes a source whatever its status, in one transaction with its audit entry: its secrets, and
+ * through the foreign keys its runs, checkpoints, replays, alarm history and event counts. The name
+ * typed to confirm is compared under the row lock, so a rename in another tab meanwhile refuses the
+ * delete instead of deleting a source the admin did not name. Events have no foreign key: they stay
+ * until `deleteEventsOf` (features/sources/deletion.ts decides).
+ *
+ * A pull committing a page takes a key-share lock on the source row first (features/pulls/mutations
+ * commitPage): it waits for this transaction and then finds the source gone, so no event is stored
+ * after the delete commits, and the count below is every event there will be.
+ */
+export async function deleteSource(sourceId: string, input: { confirmName: string; keepEvents: boolean }, audit: AuditContext): Promise<{ ok: true; source: DeletedSource } | { ok: false; reason: SourceDeletionRefusal; name?: string }> {
+  return db.$transaction(
+    async (tx) => {
+      const source = await lockSource(tx, sourceId);
+      if (!source) return { ok: false as const, reason: "not_found" as const };
+      if (!isConfirmedName(input.confirmName, source.name)) return { ok: false as const, reason: "name_mismatch" as const, name: source.name };
+      const { grantedClientId, activatedAt } = await tx.source.findUniqueOrThrow({ where: { id: sourceId }, select: { grantedClientId: true, activatedAt: true } });
+      const eventCount = await tx.event.count({ where: { sourceId } });
+      await deleteSecretsOf({ ownerType: "source", ownerId: sourceId }, tx);
+      await tx.source.delete({ where: { id: sourceId }, select: { id: true } });
+      const details = { status: source.status, logTypes: source.logTypes, keepEvents: input.keepEvents, events: eventCount, wasGranted: source.grantedAt !== null };
+      await recordAudit(audit, { action: "source.deleted", target: target(source), details }, tx);
+      return { ok: true as const, source: { name: source.name, status: source.status, logTypes: source.logTypes, wasActivated: activatedAt !== null, grantedClientId, eventCount } };
+    },
+    { timeout: DELETE_TRANSACTION_TIMEOUT_MS },
+  );
+}
+
+/** Rows per statement when erasing a source's events: no single transaction holds millions of rows or locks. */
+const EVENT_DELETE_BATCH = 10_000;
+
+/**
+ * Erases the events and quarantined records of a deleted source, a batch per statement (they have no
+ * foreign key to cascade through). Stopping half-way leaves whole rows, never half an event.
+ */
+export async function deleteEventsOf(sourceId: string, batchSize = EVENT_DELETE_BATCH): Promise<{ events: number; failures: number }> {
+  // A source that exists is still being pulled into: its events are not anyone's to erase this way.
+  if ((await db.source.count({ where: { id: sourceId } })) > 0) throw new Error(`source ${sourceId} still exists: delete it first`);
+  const deleted = { events: 0, failures: 0 };
+  for (;;) {
+    const count = await db.$executeRaw`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE p_source_id = ${sourceId} LIMIT ${batchSize})`;
+    deleted.events += count;
+    if (count < batchSize) break;
+  }
+  for (;;) {
+    const count = await db.$executeRaw`DELETE FROM classification_failures WHERE id IN (SELECT id FROM classification_failures WHERE source_id = ${sourceId} LIMIT ${batchSize})`;
+    deleted.failures += count;
+    if (count < batchSize) break;
+  }
+  return deleted;
 }

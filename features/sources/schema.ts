@@ -270,3 +270,283 @@ export function sourceSecretAddress(sourceId: string, field: (typeof SOURCE_SECR
 export function describeInstall(source: { isEnterpriseInstall: boolean; slackEnterpriseName: string | null; slackEnterpriseId: string | null; slackTeamName: string | null; slackTeamId: string | null }): string {
   return source.isEnterpriseInstall ? `the organization ${source.slackEnterpriseName ?? source.slackEnterpriseId}` : `the workspace ${source.slackTeamName ?? source.slackTeamId}`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// The sources list and a source's dashboard, as the API serves them and the browser checks them.
+
+export const SOURCE_STATUSES = ["DRAFT", "AWAITING_GRANT", "ACTIVE", "PAUSED", "ERROR"] as const;
+export const ALARM_FILTERS = ["ALARM", "INSUFFICIENT_DATA", "OK", "off"] as const;
+export const SOURCE_SORTS = ["name", "status", "health", "lastEvent", "lastPull", "events24h", "created"] as const;
+export type SourceSort = (typeof SOURCE_SORTS)[number];
+export const SOURCE_PAGE_SIZE = 50;
+
+const emptyAsUndefined = <T extends z.ZodType>(schema: T) => z.union([schema, z.literal("")]).optional().transform((value) => (value === "" ? undefined : value) as z.output<T> | undefined);
+
+export const sourceListQuerySchema = z.object({
+  q: z.string().trim().max(SOURCE_NAME_MAX).optional().transform((value) => value || undefined),
+  status: emptyAsUndefined(z.enum(SOURCE_STATUSES)),
+  health: emptyAsUndefined(z.enum(["healthy", "unhealthy"])),
+  alarm: emptyAsUndefined(z.enum(ALARM_FILTERS)),
+  logType: emptyAsUndefined(z.enum(LOG_TYPES)),
+  sort: z.enum(SOURCE_SORTS).default("name"),
+  dir: z.enum(["asc", "desc"]).default("asc"),
+  page: z.coerce.number().int().min(1, "Pages start at 1").max(10_000).default(1),
+});
+export type SourceListQuery = z.output<typeof sourceListQuerySchema>;
+
+const isoOrNull = z.string().nullable();
+
+export const healthSummarySchema = z.object({
+  healthy: z.boolean(),
+  failing: z.array(z.object({ label: z.string(), message: z.string() })),
+});
+
+export const sourceListRowSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  plan: z.enum(["ENTERPRISE_GRID", "PAID"]),
+  logTypes: z.array(z.enum(LOG_TYPES)),
+  status: z.enum(SOURCE_STATUSES),
+  resumeStep: z.enum(SETUP_STEPS).nullable(),
+  slackName: z.string().nullable(),
+  /** Null until setup is finished: a draft has nothing to be healthy about. */
+  health: healthSummarySchema.nullable(),
+  lastEventReceivedAt: isoOrNull,
+  lastSuccessfulPullAt: isoOrNull,
+  events24h: z.number().int(),
+  /** Events stored in each of the last 24 hours, oldest first; the last is the current hour so far. */
+  hourly: z.array(z.number().int()),
+  alarmEnabled: z.boolean(),
+  alarmState: z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]).nullable(),
+  createdAt: z.string(),
+});
+export type SourceListRow = z.infer<typeof sourceListRowSchema>;
+
+export const sourceListPageSchema = z.object({
+  sources: z.array(sourceListRowSchema),
+  total: z.number().int(),
+  /** How many sources exist at all, so "no sources yet" differs from "none match". */
+  totalUnfiltered: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+export type SourceListPage = z.infer<typeof sourceListPageSchema>;
+
+export const THROUGHPUT_RANGES = { "1h": { minutes: 60, bucketMinutes: 1 }, "24h": { minutes: 24 * 60, bucketMinutes: 15 }, "7d": { minutes: 7 * 24 * 60, bucketMinutes: 60 } } as const;
+export type ThroughputRange = keyof typeof THROUGHPUT_RANGES;
+export const throughputQuerySchema = z.object({ range: z.enum(["1h", "24h", "7d"]).default("1h") });
+
+export const throughputSchema = z.object({
+  range: z.enum(["1h", "24h", "7d"]),
+  bucketMinutes: z.number().int(),
+  logTypes: z.array(z.enum(LOG_TYPES)),
+  /** One point per bucket, oldest first: events stored per minute in that bucket, per log type. */
+  points: z.array(z.object({ at: z.string(), perMinute: z.record(z.string(), z.number()) })),
+  /** Events stored in the whole range, per log type. */
+  totals: z.record(z.string(), z.number().int()),
+});
+export type Throughput = z.infer<typeof throughputSchema>;
+
+export const pullHistoryQuerySchema = z.object({
+  logType: emptyAsUndefined(z.enum(LOG_TYPES)),
+  outcome: emptyAsUndefined(z.enum(["RUNNING", "SUCCEEDED", "INCOMPLETE", "FAILED", "ABANDONED"])),
+  page: z.coerce.number().int().min(1, "Pages start at 1").max(100_000).default(1),
+});
+export type PullHistoryQuery = z.output<typeof pullHistoryQuerySchema>;
+export const PULL_HISTORY_PAGE_SIZE = 25;
+
+// ---------------------------------------------------------------------------------------------
+// The source's Settings tab: rename, backfill window, replay a time window, delete. Each form and
+// its server action parse the same schema, so what the browser accepts the server accepts.
+
+export const renameSourceInputSchema = z.object({ sourceId: sourceIdSchema, name: sourceNameSchema });
+
+export const backfillInputSchema = z.object({ sourceId: sourceIdSchema, backfillMinutes: backfillMinutesSchema });
+
+const DATETIME_LOCAL = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/;
+
+/**
+ * A datetime-local value ("2026-03-01T14:30") read as UTC. `new Date(value)` would read it in the
+ * time zone of whichever machine parses it (the browser's, the server's), so the window an admin
+ * typed would move by their offset. Null for anything that is not a real date and time.
+ */
+export function utcFromDateTimeLocal(value: string): Date | null {
+  const match = DATETIME_LOCAL.exec(value);
+  if (!match) return null;
+  const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  // Date.UTC rolls 31 February over into March: only a value that comes back unchanged is a real date.
+  const isExact = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute;
+  return isExact ? date : null;
+}
+
+/** The datetime-local value ("2026-03-01T14:30") of an instant, in UTC: what the replay form starts with. */
+export function dateTimeLocalOfUtc(date: Date): string {
+  return date.toISOString().slice(0, 16);
+}
+
+/** The replay form's first window: the last 24 hours in whole UTC minutes, so it never ends in the future. */
+export function defaultReplayWindow(now = new Date()): { from: string; to: string } {
+  const to = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  return { from: dateTimeLocalOfUtc(new Date(to.getTime() - 24 * 60 * 60_000)), to: dateTimeLocalOfUtc(to) };
+}
+
+const utcDateTimeSchema = (missingMessage: string) =>
+  z
+    .string({ error: missingMessage })
+    .trim()
+    .min(1, missingMessage)
+    .transform((value, ctx) => {
+      const date = utcFromDateTimeLocal(value);
+      if (!date) {
+        ctx.addIssue({ code: "custom", message: "Enter a date and a time, like 2026-03-01 14:30" });
+        return z.NEVER;
+      }
+      return date;
+    });
+
+/**
+ * "Replay a time window" as the settings form sends it: times in UTC as typed. The window's own
+ * rules (not before 2013, ends after it starts, not in the future) are features/pulls/schema.ts
+ * `replayRequestSchema`, which `startReplay` applies to what this returns.
+ */
+export const replayWindowInputSchema = z.object({
+  sourceId: sourceIdSchema,
+  logType: z.enum(LOG_TYPES, { error: "Choose a log type" }),
+  from: utcDateTimeSchema("Enter when the window starts"),
+  to: utcDateTimeSchema("Enter when the window ends"),
+});
+
+export const deleteSourceInputSchema = z.object({
+  sourceId: sourceIdSchema,
+  confirmName: z
+    .string({ error: "Type the source's name to confirm" })
+    .trim()
+    .min(1, "Type the source's name to confirm")
+    .max(SOURCE_NAME_MAX * 4, "That is not the source's name"),
+  keepEvents: z.boolean({ error: "Choose whether to keep or delete its events" }),
+});
+
+/** Whether what was typed is the source's name, tidied the way names are (spaces, Unicode form) but with the same case. */
+export function isConfirmedName(typed: string, name: string): boolean {
+  const parsed = sourceNameSchema.safeParse(typed);
+  return parsed.success && parsed.data === name;
+}
+
+/** What happened to the deleted source's Slack token (features/sources/deletion.ts). */
+export const TOKEN_REVOCATIONS = ["revoked", "shared", "failed", "none"] as const;
+export type TokenRevocation = (typeof TOKEN_REVOCATIONS)[number];
+
+const sourceDeletedQuerySchema = z.object({
+  deleted: z.string().trim().min(1).max(SOURCE_NAME_MAX * 4),
+  events: z.enum(["kept", "deleted"]).catch("kept"),
+  token: z.enum(TOKEN_REVOCATIONS).catch("none"),
+});
+
+/** Where the browser goes after a delete: the sources list, which says what happened (`sourceDeletedNotice`). */
+export function sourceDeletedPath(outcome: { name: string; keepEvents: boolean; token: TokenRevocation }): string {
+  const query = new URLSearchParams({ deleted: outcome.name, events: outcome.keepEvents ? "kept" : "deleted", token: outcome.token });
+  return `/sources?${query.toString()}`;
+}
+
+/**
+ * The sources list's notice after a delete, from its query (`?deleted=<name>&events=kept|deleted&
+ * token=revoked|shared|failed|none`); null when the query is not one. The name comes from the URL,
+ * so it is shown as text, never trusted further.
+ */
+export function sourceDeletedNotice(query: Record<string, string | string[] | undefined>): { tone: "success" | "error"; text: string } | null {
+  const parsed = sourceDeletedQuerySchema.safeParse({ deleted: query.deleted, events: query.events, token: query.token });
+  if (!parsed.success) return null;
+  const { deleted, events, token } = parsed.data;
+  const eventsText = events === "kept" ? "Its events were kept and stay searchable under its name." : "Its events were deleted.";
+  const tokenText: Record<TokenRevocation, string> = {
+    revoked: "Its Slack access token was revoked.",
+    shared: "Its Slack access token was not revoked, because another source uses the same Slack app.",
+    failed: "Slack did not confirm that its access token was revoked: remove the app from the workspace in Slack to be sure.",
+    none: "",
+  };
+  return { tone: token === "failed" ? "error" : "success", text: `Source “${deleted}” deleted. ${eventsText} ${tokenText[token]}`.trim() };
+}
+
+const healthCheckSchema = z.object({
+  id: z.enum(["credentials", "permissions", "last_pull", "last_event", "classification"]),
+  label: z.string(),
+  healthy: z.boolean(),
+  message: z.string(),
+  rawError: z.string().nullable(),
+  fix: z.enum(["regrant", "reinstall_on_org", "rotate_credentials", "upgrade_plan"]).nullable(),
+});
+
+/** What the source page's header and overview refresh every few seconds. */
+export const sourceSummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  status: z.enum(SOURCE_STATUSES),
+  alarmEnabled: z.boolean(),
+  alarmState: z.enum(["OK", "ALARM", "INSUFFICIENT_DATA"]).nullable(),
+  alarmStateSince: isoOrNull,
+  lastEventReceivedAt: isoOrNull,
+  lastEventTime: isoOrNull,
+  lastSuccessfulPullAt: isoOrNull,
+  health: z.object({ healthy: z.boolean(), checks: z.array(healthCheckSchema) }).nullable(),
+  latestRuns: z.array(
+    z.object({
+      logType: z.enum(LOG_TYPES),
+      run: z
+        .object({ startedAt: z.string(), finishedAt: isoOrNull, outcome: z.string(), fetched: z.number(), stored: z.number(), duplicates: z.number(), failures: z.number(), error: z.string().nullable() })
+        .nullable(),
+    }),
+  ),
+});
+export type SourceSummaryView = z.infer<typeof sourceSummarySchema>;
+
+export const pullHistoryPageSchema = z.object({
+  runs: z.array(
+    z.object({
+      id: z.string(),
+      logType: z.string(),
+      trigger: z.enum(["SCHEDULED", "MANUAL", "REPLAY"]),
+      attempt: z.number().int(),
+      startedAt: z.string(),
+      finishedAt: isoOrNull,
+      durationMs: z.number().nullable(),
+      pages: z.number().int(),
+      fetched: z.number().int(),
+      stored: z.number().int(),
+      duplicates: z.number().int(),
+      failures: z.number().int(),
+      outcome: z.enum(["RUNNING", "SUCCEEDED", "INCOMPLETE", "FAILED", "ABANDONED"]),
+      errorCode: z.string().nullable(),
+      error: z.string().nullable(),
+      replayId: z.string().nullable(),
+    }),
+  ),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+});
+export type PullHistoryPage = z.infer<typeof pullHistoryPageSchema>;
+
+export const failurePageSchema = z.object({
+  failures: z.array(z.object({ id: z.string(), logType: z.string(), pullRunId: z.string().nullable(), field: z.string().nullable(), reason: z.string(), payload: z.string(), receivedAt: z.string() })),
+  nextCursor: z.string().nullable(),
+});
+export type FailurePage = z.infer<typeof failurePageSchema>;
+
+/** Keyset cursor over (time, id), opaque to the client. */
+export function encodeTimeCursor(position: { at: Date; id: string }): string {
+  return Buffer.from(`${position.at.toISOString()}|${position.id}`, "utf8").toString("base64url");
+}
+export function decodeTimeCursor(cursor: string): { at: Date; id: string } | null {
+  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
+  const date = at ? new Date(at) : null;
+  return date && !Number.isNaN(date.getTime()) && id ? { at: date, id } : null;
+}
+export const cursorQuerySchema = z.object({
+  cursor: z
+    .string()
+    .max(200)
+    .optional()
+    .transform((value) => value || undefined)
+    .refine((cursor) => !cursor || decodeTimeCursor(cursor) !== null, "This page link is no longer valid: reload the page"),
+});

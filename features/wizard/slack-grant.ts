@@ -2,7 +2,7 @@ import type { AuditContext } from "@/features/audit/schema";
 import { readSecret } from "@/features/secrets/data";
 import { findSource, isAppGrantedToAnotherSource, type SourceDetails } from "@/features/sources/data";
 import { discardDraftSource, recordGrant, recordGrantFailure, type SlackGrant, type SourceChangeResult } from "@/features/sources/mutations";
-import { installTargetOf, requiredUserScopes, SOURCE_SECRET, sourceSecretAddress, type LogType } from "@/features/sources/schema";
+import { installTargetOf, requiredUserScopes, SOURCE_SECRET, sourceSecretAddress, type LogType, type TokenRevocation } from "@/features/sources/schema";
 import { claimGrantState } from "@/features/wizard/mutations";
 import { callbackQuerySchema, SLACK_CALLBACK_PATH, type GrantFailure } from "@/features/wizard/schema";
 import { getEnv } from "@/lib/env";
@@ -89,9 +89,23 @@ async function discardToken(source: SourceDetails, access: OAuthV2Access, token:
   return revokeToken(token);
 }
 
+/** Slack's answers that mean the token already does not work: as good as revoked. */
+const DEAD_TOKEN_ERRORS = new Set(["token_revoked", "invalid_auth", "account_inactive", "token_expired"]);
+
 async function revokeToken(token: string): Promise<boolean> {
   const result = await callSlackMethod(getEnv().SLACK_API_URL, "auth.revoke", { auth: { kind: "bearer", token }, schema: authRevokeSchema, timeoutMs: 8_000 });
-  return result.ok;
+  return result.ok || (result.kind === "slack_error" && DEAD_TOKEN_ERRORS.has(result.error));
+}
+
+/**
+ * Revokes the token of a source that was just deleted (a discarded draft, a source deleted from its
+ * settings), read before the delete. Not when another source holds a grant of the same app: Slack
+ * can hand the same user the same token again, so revoking may cut that source off as well.
+ */
+export async function revokeTokenOfDeletedSource(token: string | null, grantedClientId: string | null, sourceId: string): Promise<TokenRevocation> {
+  if (token === null) return "none";
+  if (await isAppGrantedToAnotherSource(grantedClientId, sourceId)) return "shared";
+  return (await revokeToken(token)) ? "revoked" : "failed";
 }
 
 type Rejection = { failure: GrantFailure; missingScopes?: string[] };
@@ -203,8 +217,7 @@ export async function discardDraft(sourceId: string, audit: AuditContext): Promi
   const token = await readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken));
   const result = await discardDraftSource(sourceId, audit);
   if (!result.ok) return result;
-  const isShared = await isAppGrantedToAnotherSource(result.grantedClientId, sourceId);
-  return { ok: true, isTokenRevoked: token !== null && !isShared ? await revokeToken(token) : false };
+  return { ok: true, isTokenRevoked: (await revokeTokenOfDeletedSource(token, result.grantedClientId, sourceId)) === "revoked" };
 }
 
 export type TokenInspection = { ok: true; grant: Omit<SlackGrant, "validatedLogTypes" | "clientId"> } | { ok: false; reason: string };

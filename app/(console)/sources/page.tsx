@@ -9,9 +9,9 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Alert } from "@/components/ui/field";
 import { can } from "@/features/auth/permissions";
 import { requirePermission } from "@/features/auth/session";
-import { SourceList } from "@/features/sources/components/source-list";
-import { listSources } from "@/features/sources/data";
-import { LOG_TYPE_INFO, LOG_TYPES, PLAN_INFO } from "@/features/sources/schema";
+import { SourceTable } from "@/features/sources/components/source-table";
+import { listSourcePage } from "@/features/sources/data";
+import { LOG_TYPE_INFO, LOG_TYPES, PLAN_INFO, sourceDeletedNotice, sourceListQuerySchema } from "@/features/sources/schema";
 import { GRANT_FAILURES, grantFailureSchema } from "@/features/wizard/schema";
 
 export const metadata: Metadata = { title: "Sources" };
@@ -23,9 +23,12 @@ type Props = { searchParams: Promise<Record<string, string | string[] | undefine
 export default async function SourcesPage({ searchParams }: Props) {
   const user = await requirePermission("console:read");
   const canManage = can(user, "sources:manage");
-  const sources = await listSources();
+  const search = await searchParams;
+  const query = sourceListQuerySchema.safeParse(search);
+  const firstPage = await listSourcePage(query.success ? query.data : sourceListQuerySchema.parse({}));
   // A Slack answer that could not be tied to any source (a forged or foreign state) lands here.
-  const grantError = grantFailureSchema.safeParse((await searchParams).grant_error);
+  const grantError = grantFailureSchema.safeParse(search.grant_error);
+  const deletedNotice = sourceDeletedNotice(search);
   const createButton = canManage ? (
     <Link href="/sources/new" className={buttonClassName()}>
       <Plus aria-hidden className="size-4" />
@@ -42,9 +45,14 @@ export default async function SourcesPage({ searchParams }: Props) {
           </Alert>
         </div>
       ) : null}
-      {sources.length > 0 ? (
+      {deletedNotice ? (
+        <div className="mb-6">
+          <Alert tone={deletedNotice.tone}>{deletedNotice.text}</Alert>
+        </div>
+      ) : null}
+      {firstPage.totalUnfiltered > 0 ? (
         <Card>
-          <SourceList sources={sources} canManage={canManage} />
+          <SourceTable initialData={firstPage} canManage={canManage} />
         </Card>
       ) : (
         <Card>

@@ -88,25 +88,7 @@ export function AuditTrail() {
           </EmptyState>
         ) : null}
         {entries.length > 0 ? (
-          <table className="w-full text-left text-sm">
-            <TableHead columns={["When", "Actor", "Action", "Target", "Details"]} isDense />
-            <tbody className="divide-y divide-slate-100">
-              {entries.map((entry) => (
-                <tr key={entry.id} className="align-top">
-                  <td className="px-5 py-2.5 whitespace-nowrap text-slate-600">
-                    <RelativeTime value={entry.at} />
-                  </td>
-                  <td className="py-2.5 pr-4">
-                    <div className="text-slate-900">{entry.actorLabel}</div>
-                    {entry.ipAddress ? <div className="font-mono text-xs text-slate-500">{entry.ipAddress}</div> : null}
-                  </td>
-                  <td className="py-2.5 pr-4 text-slate-900">{describeAuditAction(entry.action)}</td>
-                  <td className="py-2.5 pr-4 text-slate-700">{entry.targetLabel ?? entry.targetId ?? entry.targetType}</td>
-                  <td className="py-2.5 pr-5 text-xs break-all text-slate-500">{formatDetails(entry.details)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <AuditEntriesTable entries={entries} />
         ) : null}
       </Card>
       {hasNextPage ? (
@@ -115,5 +97,30 @@ export function AuditTrail() {
         </Button>
       ) : null}
     </div>
+  );
+}
+
+/** The entries as a table; also the source page's audit tab, for one source's entries. */
+export function AuditEntriesTable({ entries }: { entries: readonly AuditEntry[] }) {
+  return (
+    <table className="w-full text-left text-sm">
+      <TableHead columns={["When", "Actor", "Action", "Target", "Details"]} isDense />
+      <tbody className="divide-y divide-slate-100">
+        {entries.map((entry) => (
+          <tr key={entry.id} className="align-top">
+            <td className="px-5 py-2.5 whitespace-nowrap text-slate-600">
+              <RelativeTime value={entry.at} />
+            </td>
+            <td className="py-2.5 pr-4">
+              <div className="text-slate-900">{entry.actorLabel}</div>
+              {entry.ipAddress ? <div className="font-mono text-xs text-slate-500">{entry.ipAddress}</div> : null}
+            </td>
+            <td className="py-2.5 pr-4 text-slate-900">{describeAuditAction(entry.action)}</td>
+            <td className="py-2.5 pr-4 text-slate-700">{entry.targetLabel ?? entry.targetId ?? entry.targetType}</td>
+            <td className="py-2.5 pr-5 text-xs break-all text-slate-500">{formatDetails(entry.details)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }
