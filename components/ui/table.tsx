@@ -17,9 +17,10 @@ export function Table({ className, ...props }: TableHTMLAttributes<HTMLTableElem
 
 // The header row every data table shares, so tables look alike and each column header is a real
 // <th scope="col">. `isDense` is for long lists inside a card (history, audit trail): tighter rows,
-// padding only where a column meets the card's edge.
+// padding only where a column meets the card's edge. Columns of figures are right-aligned, header
+// included, so digits line up under their label.
 
-export function TableHead({ columns, isDense = false }: { columns: readonly string[]; isDense?: boolean }) {
+export function TableHead({ columns, isDense = false, numeric = [] }: { columns: readonly string[]; isDense?: boolean; numeric?: readonly string[] }) {
   return (
     <thead className={cn("border-b text-xs tracking-wide text-slate-500 uppercase", isDense ? "border-slate-100" : "border-slate-200")}>
       <tr>
@@ -29,6 +30,7 @@ export function TableHead({ columns, isDense = false }: { columns: readonly stri
             scope="col"
             className={cn(
               "font-medium",
+              numeric.includes(label) && "text-right",
               isDense ? "py-2.5" : "px-5 py-3",
               isDense && (index === 0 ? "px-5" : index === columns.length - 1 ? "pr-5" : "pr-4"),
             )}

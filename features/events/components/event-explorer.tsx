@@ -170,12 +170,17 @@ function EventTableRow({ event, isExpanded, onToggle }: { event: EventRow; isExp
         <td className="py-2.5 pr-4">
           <Badge>{describeLogType(event.logType)}</Badge>
         </td>
-        <td className="py-2.5 pr-4 text-slate-700">{event.sourceLabel}</td>
-        <td className="py-2.5 pr-4 font-mono text-xs break-all text-slate-900">{event.action ?? <span className="text-slate-400">—</span>}</td>
-        <td className="py-2.5 pr-4 break-all text-slate-700">{event.actor ?? <span className="text-slate-400">—</span>}</td>
-        <td className="py-2.5 pr-5 font-mono text-xs whitespace-nowrap text-slate-700">
-          {firstIp ?? <span className="text-slate-400">—</span>}
-          {otherIps.length > 0 ? <span className="ml-1 text-slate-400" title={otherIps.join(", ")}>+{otherIps.length}</span> : null}
+        <td className="max-w-48 truncate py-2.5 pr-4 text-slate-700" title={event.sourceLabel}>
+          {event.sourceLabel}
+        </td>
+        <td className="py-2.5 pr-4 font-mono text-xs whitespace-nowrap text-slate-900">{event.action ?? <span className="text-slate-500">—</span>}</td>
+        {/* One line per row keeps the list scannable; the whole value is on hover and in the JSON. */}
+        <td className="max-w-72 truncate py-2.5 pr-4 text-slate-700" title={event.actor ?? undefined}>
+          {event.actor ?? <span className="text-slate-500">—</span>}
+        </td>
+        <td className="max-w-56 truncate py-2.5 pr-5 font-mono text-xs whitespace-nowrap text-slate-700" title={event.ipAddresses.join(", ") || undefined}>
+          {firstIp ?? <span className="text-slate-500">—</span>}
+          {otherIps.length > 0 ? <span className="ml-1 text-slate-500">+{otherIps.length}</span> : null}
         </td>
       </tr>
       {isExpanded ? (

@@ -38,36 +38,31 @@ export function PullHistory({ sourceId, logTypes, initialData }: { sourceId: str
   const pageCount = data ? Math.max(1, Math.ceil(data.total / data.pageSize)) : 1;
   return (
     <Card>
-      <CardHeader
-        title="Pull history"
-        description="Every pull of every log type, newest first: what Slack returned and what Tributary stored."
-        actions={
-          <div className="flex flex-wrap gap-3">
-            <label className="flex items-center gap-2 text-xs font-medium text-slate-600">
-              Log type
-              <Select value={filters.logType ?? ""} onChange={(event) => setFilters({ ...filters, logType: event.target.value || undefined, page: undefined })}>
-                <option value="">All</option>
-                {logTypes.map((logType) => (
-                  <option key={logType} value={logType}>
-                    {LOG_TYPE_INFO[logType].label}
-                  </option>
-                ))}
-              </Select>
-            </label>
-            <label className="flex items-center gap-2 text-xs font-medium text-slate-600">
-              Outcome
-              <Select value={filters.outcome ?? ""} onChange={(event) => setFilters({ ...filters, outcome: event.target.value || undefined, page: undefined })}>
-                <option value="">All</option>
-                {Object.entries(PULL_OUTCOME_LABELS).map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </Select>
-            </label>
-          </div>
-        }
-      />
+      <CardHeader title="Pull history" description="Every pull of every log type, newest first: what Slack returned and what Tributary stored." />
+      <div className="flex flex-wrap gap-4 border-b border-slate-100 px-5 py-3">
+        <label className="flex items-center gap-2 text-xs font-medium whitespace-nowrap text-slate-600">
+          Log type
+          <Select value={filters.logType ?? ""} onChange={(event) => setFilters({ ...filters, logType: event.target.value || undefined, page: undefined })}>
+            <option value="">All</option>
+            {logTypes.map((logType) => (
+              <option key={logType} value={logType}>
+                {LOG_TYPE_INFO[logType].label}
+              </option>
+            ))}
+          </Select>
+        </label>
+        <label className="flex items-center gap-2 text-xs font-medium whitespace-nowrap text-slate-600">
+          Outcome
+          <Select value={filters.outcome ?? ""} onChange={(event) => setFilters({ ...filters, outcome: event.target.value || undefined, page: undefined })}>
+            <option value="">All</option>
+            {Object.entries(PULL_OUTCOME_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </Select>
+        </label>
+      </div>
       {error ? (
         <div className="p-5">
           <Alert tone="error">The pull history could not be loaded: {error.message}</Alert>
@@ -82,7 +77,7 @@ export function PullHistory({ sourceId, logTypes, initialData }: { sourceId: str
         <div className="overflow-x-auto">
           <table className={cn("w-full text-left text-sm", isPlaceholderData && "opacity-70")}>
             <caption className="sr-only">Pulls of this source, newest first</caption>
-            <TableHead columns={["Started", "Log type", "Duration", "Pages", "Fetched", "Stored", "Duplicates", "Failures", "Outcome", "Error"]} isDense />
+            <TableHead columns={["Started", "Log type", "Duration", "Pages", "Fetched", "Stored", "Duplicates", "Failures", "Outcome", "Error"]} numeric={["Pages", "Fetched", "Stored", "Duplicates", "Failures"]} isDense />
             <tbody className="divide-y divide-slate-100">
               {data.runs.map((run) => (
                 <tr key={run.id} className="align-top">

@@ -3,7 +3,7 @@
 import { ArrowDown, ArrowUp, ArrowUpDown, SearchX } from "lucide-react";
 import Link from "next/link";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
-import { useState, type FormEvent } from "react";
+import { useState, type ChangeEvent, type FormEvent } from "react";
 import { Sparkline } from "@/components/charts/sparkline";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
@@ -75,6 +75,9 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
     navigate({ ...filters, q: text("q"), status: text("status"), health: text("health"), alarm: text("alarm"), logType: text("logType"), page: undefined });
   }
 
+  // A choice in a list applies at once; the search text waits for Enter or the button.
+  const submitForm = (event: ChangeEvent<HTMLSelectElement>) => event.currentTarget.form?.requestSubmit();
+
   function onSort(column: SourceSort) {
     // A new column starts where a person looks first: problems, the busiest, the most recent.
     const firstDirection = column === "name" || column === "status" || column === "health" ? "asc" : "desc";
@@ -87,13 +90,13 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
   return (
     <div>
       <form onSubmit={onFilter} className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-5 py-4" aria-label="Filter sources" key={search.toString()}>
-        <label className="flex min-w-56 flex-1 flex-col gap-1 text-xs font-medium text-slate-600">
+        <label className="flex min-w-48 flex-1 flex-col gap-1 text-xs font-medium text-slate-600">
           Search
           <TextInput name="q" type="search" defaultValue={filters.q ?? ""} placeholder="Source or Slack name" />
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
           Health
-          <Select name="health" defaultValue={filters.health ?? ""}>
+          <Select name="health" defaultValue={filters.health ?? ""} onChange={submitForm}>
             <option value="">Any</option>
             <option value="unhealthy">Unhealthy</option>
             <option value="healthy">Healthy</option>
@@ -101,7 +104,7 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
           Alarm
-          <Select name="alarm" defaultValue={filters.alarm ?? ""}>
+          <Select name="alarm" defaultValue={filters.alarm ?? ""} onChange={submitForm}>
             <option value="">Any</option>
             {Object.entries(ALARM_LABELS).map(([value, label]) => (
               <option key={value} value={value}>
@@ -112,7 +115,7 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
           Status
-          <Select name="status" defaultValue={filters.status ?? ""}>
+          <Select name="status" defaultValue={filters.status ?? ""} onChange={submitForm}>
             <option value="">Any</option>
             {Object.entries(STATUS_LABELS).map(([value, label]) => (
               <option key={value} value={value}>
@@ -123,7 +126,7 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
         </label>
         <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
           Log type
-          <Select name="logType" defaultValue={filters.logType ?? ""}>
+          <Select name="logType" defaultValue={filters.logType ?? ""} onChange={submitForm}>
             <option value="">Any</option>
             {LOG_TYPES.map((logType) => (
               <option key={logType} value={logType}>
@@ -133,7 +136,7 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
           </Select>
         </label>
         <Button type="submit" variant="secondary">
-          Apply
+          Search
         </Button>
         {isFiltered ? (
           <Button variant="ghost" onClick={() => navigate({ sort: filters.sort, dir: filters.dir })}>
@@ -158,7 +161,7 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
             <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
               <tr>
                 {COLUMNS.map((column) => (
-                  <th key={column.label} scope="col" className="px-4 py-3 font-medium first:pl-5 last:pr-5" aria-sort={column.sort === sort ? (dir === "asc" ? "ascending" : "descending") : undefined}>
+                  <th key={column.label} scope="col" className="px-4 py-3 font-medium whitespace-nowrap first:pl-5 last:pr-5" aria-sort={column.sort === sort ? (dir === "asc" ? "ascending" : "descending") : undefined}>
                     {column.sort ? (
                       <button type="button" onClick={() => onSort(column.sort!)} className="inline-flex items-center gap-1 uppercase hover:text-slate-800">
                         {column.label}
@@ -174,7 +177,7 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
             <tbody className="divide-y divide-slate-100">
               {data?.sources.map((source) => (
                 <tr key={source.id} className="hover:bg-slate-50/60">
-                  <td className="py-3 pr-4 pl-5 align-top">
+                  <td className="min-w-60 py-3 pr-4 pl-5 align-top">
                     <Link href={`/sources/${source.id}`} className="font-medium text-slate-900 hover:underline">
                       {source.name}
                     </Link>
