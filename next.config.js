@@ -1,5 +1,8 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // The benchmark (bench/) builds and serves its own copy here, so it never touches the .next that
+  // `npm run build`, the tests and a developer's server use.
+  distDir: process.env.NEXT_DIST_DIR || ".next",
   reactStrictMode: true,
   poweredByHeader: false,
   // Loaded from node_modules at run time rather than bundled: Prisma's runtime loads its query
