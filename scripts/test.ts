@@ -65,6 +65,11 @@ async function main() {
   if (runStep("production build", `${BIN}/next`, ["build"])) {
     environment.PLAYWRIGHT_JSON_OUTPUT_NAME = `${RESULTS}/playwright.json`;
     runStep("end to end (playwright)", `${BIN}/playwright`, ["test", "--reporter=list,json"], playwrightCounts);
+    // The benchmark's small variant, on the build just made, so bench/ cannot rot between real runs.
+    // It checks that every figure is produced, not how fast (that is for `npm run bench`).
+    environment.NEXT_DIST_DIR = ".next";
+    runStep("benchmark smoke (bench/)", `${BIN}/tsx`, ["bench/index.ts", "dashboard", "--smoke", "--no-build"]);
+    delete environment.NEXT_DIST_DIR;
   } else {
     steps.push({ name: "end to end (playwright)", ok: false, seconds: 0 });
   }
