@@ -1,10 +1,11 @@
-import { AUDIT_PAGE_SIZE, decodeAuditCursor, encodeAuditCursor, type AuditAction, type AuditPage, type AuditQuery } from "@/features/audit/schema";
+import { AUDIT_PAGE_SIZE, type AuditAction, type AuditPage, type AuditQuery } from "@/features/audit/schema";
 import { db } from "@/lib/db";
+import { decodeKeysetCursor, encodeKeysetCursor } from "@/lib/keyset-cursor";
 import type { Prisma } from "@/lib/generated/prisma/client";
 
 /** Newest first, keyset-paginated on (at, id) so deep pages cost the same as the first. */
 export async function listAuditEntries(query: AuditQuery): Promise<AuditPage> {
-  const cursor = query.cursor ? decodeAuditCursor(query.cursor) : null;
+  const cursor = query.cursor ? decodeKeysetCursor(query.cursor) : null;
   const where: Prisma.AuditTrailWhereInput = {
     action: query.action,
     actorLabel: query.actor ? { contains: query.actor, mode: "insensitive" } : undefined,
@@ -24,7 +25,7 @@ export async function listAuditEntries(query: AuditQuery): Promise<AuditPage> {
   const last = page.at(-1);
   return {
     entries: page.map((row) => ({ ...row, at: row.at.toISOString(), details: (row.details ?? {}) as Record<string, unknown> })),
-    nextCursor: rows.length > query.limit && last ? encodeAuditCursor(last) : null,
+    nextCursor: rows.length > query.limit && last ? encodeKeysetCursor(last) : null,
   };
 }
 
@@ -45,6 +46,6 @@ export async function listSourceAuditEntries(sourceId: string, cursor: { at: Dat
   const last = page.at(-1);
   return {
     entries: page.map((row) => ({ ...row, at: row.at.toISOString(), details: (row.details ?? {}) as Record<string, unknown> })),
-    nextCursor: rows.length > limit && last ? encodeAuditCursor(last) : null,
+    nextCursor: rows.length > limit && last ? encodeKeysetCursor(last) : null,
   };
 }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decodeKeysetCursor } from "@/lib/keyset-cursor";
 
 /** Every action the audit trail records, with the words the console shows for it. */
 export const AUDIT_ACTIONS = {
@@ -71,7 +72,7 @@ export const auditQuerySchema = z
     target: optionalText(200),
     from: z.union([z.iso.datetime({ offset: true }), z.literal("")]).optional().transform((value) => (value ? new Date(value) : undefined)),
     to: z.union([z.iso.datetime({ offset: true }), z.literal("")]).optional().transform((value) => (value ? new Date(value) : undefined)),
-    cursor: optionalText(200).refine((cursor) => !cursor || decodeAuditCursor(cursor) !== null, "This page link is no longer valid: reload the audit trail"),
+    cursor: optionalText(200).refine((cursor) => !cursor || decodeKeysetCursor(cursor) !== null, "This page link is no longer valid: reload the audit trail"),
     limit: z.coerce.number().int().min(1).max(200).default(AUDIT_PAGE_SIZE),
   })
   .refine((query) => !query.from || !query.to || query.from <= query.to, { message: "The start of the range must be before its end", path: ["from"] });
@@ -92,17 +93,6 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 
 export const auditPageSchema = z.object({ entries: z.array(auditEntrySchema), nextCursor: z.string().nullable() });
 export type AuditPage = z.infer<typeof auditPageSchema>;
-
-/** Keyset cursor: the (time, id) of the last entry shown, opaque to the client. */
-export function encodeAuditCursor(entry: { at: Date; id: string }): string {
-  return Buffer.from(`${entry.at.toISOString()}|${entry.id}`, "utf8").toString("base64url");
-}
-
-export function decodeAuditCursor(cursor: string): { at: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const date = at ? new Date(at) : null;
-  return date && !Number.isNaN(date.getTime()) && id ? { at: date, id } : null;
-}
 
 export function describeAuditAction(action: string): string {
   return action in AUDIT_ACTIONS ? AUDIT_ACTIONS[action as AuditAction] : action;

@@ -2,7 +2,6 @@ import { hasSecret } from "@/features/secrets/data";
 import { evaluateSourceHealth, type SourceHealth } from "@/features/sources/health";
 import { listLatestPullRuns } from "@/features/pulls/data";
 import {
-  encodeTimeCursor,
   isLogType,
   PULL_HISTORY_PAGE_SIZE,
   resumeStepOf,
@@ -22,6 +21,7 @@ import {
 } from "@/features/sources/schema";
 import { db, type DatabaseClient } from "@/lib/db";
 import { getEnv } from "@/lib/env";
+import { encodeKeysetCursor } from "@/lib/keyset-cursor";
 
 // Reads of sources as plain objects. Secrets are never selected here: a page learns only whether
 // one is stored.
@@ -290,7 +290,7 @@ export async function listClassificationFailures(sourceId: string, cursor: { at:
   const last = page.at(-1);
   return {
     failures: page.map((row) => ({ ...row, receivedAt: row.receivedAt.toISOString() })),
-    nextCursor: rows.length > limit && last ? encodeTimeCursor({ at: last.receivedAt, id: last.id }) : null,
+    nextCursor: rows.length > limit && last ? encodeKeysetCursor({ at: last.receivedAt, id: last.id }) : null,
   };
 }
 

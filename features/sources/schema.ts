@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { decodeKeysetCursor } from "@/lib/keyset-cursor";
 
 // The Slack log types a source can pull, what each needs from Slack, and which plans offer them.
 // Isomorphic: the wizard, the server and (later) the worker read the same table.
@@ -533,20 +534,11 @@ export const failurePageSchema = z.object({
 });
 export type FailurePage = z.infer<typeof failurePageSchema>;
 
-/** Keyset cursor over (time, id), opaque to the client. */
-export function encodeTimeCursor(position: { at: Date; id: string }): string {
-  return Buffer.from(`${position.at.toISOString()}|${position.id}`, "utf8").toString("base64url");
-}
-export function decodeTimeCursor(cursor: string): { at: Date; id: string } | null {
-  const [at, id] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
-  const date = at ? new Date(at) : null;
-  return date && !Number.isNaN(date.getTime()) && id ? { at: date, id } : null;
-}
 export const cursorQuerySchema = z.object({
   cursor: z
     .string()
     .max(200)
     .optional()
     .transform((value) => value || undefined)
-    .refine((cursor) => !cursor || decodeTimeCursor(cursor) !== null, "This page link is no longer valid: reload the page"),
+    .refine((cursor) => !cursor || decodeKeysetCursor(cursor) !== null, "This page link is no longer valid: reload the page"),
 });

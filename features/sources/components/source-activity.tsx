@@ -128,6 +128,27 @@ export function PullHistory({ sourceId, logTypes, initialData }: { sourceId: str
   );
 }
 
+function LoadingOrError({ isPending, error }: { isPending: boolean; error: Error | null }) {
+  if (error) {
+    return (
+      <div className="p-5">
+        <Alert tone="error">{error.message}</Alert>
+      </div>
+    );
+  }
+  return isPending ? <p className="px-5 py-4 text-sm text-slate-500">Loading…</p> : null;
+}
+
+function LoadOlder({ label, isLoading, onLoad }: { label: string; isLoading: boolean; onLoad: () => void }) {
+  return (
+    <div className="border-t border-slate-100 px-5 py-3">
+      <Button variant="secondary" disabled={isLoading} onClick={onLoad}>
+        {isLoading ? "Loading…" : label}
+      </Button>
+    </div>
+  );
+}
+
 /** The payload as Slack sent it; indented when it is JSON, verbatim when it is not. */
 function formatPayload(payload: string): string {
   try {
@@ -143,12 +164,7 @@ export function ClassificationFailures({ sourceId }: { sourceId: string }) {
   return (
     <Card>
       <CardHeader title="Classification failures" description="Records that did not match their log type's schema. They are kept whole with the reason, never dropped, and the pulls go on." />
-      {error ? (
-        <div className="p-5">
-          <Alert tone="error">{error.message}</Alert>
-        </div>
-      ) : null}
-      {isPending ? <p className="px-5 py-4 text-sm text-slate-500">Loading…</p> : null}
+      <LoadingOrError isPending={isPending} error={error} />
       {!isPending && failures.length === 0 ? (
         <EmptyState icon={FileWarning} title="Every record matched its schema">
           A record Slack sends in a shape Tributary does not expect appears here with the field and the reason.
@@ -175,13 +191,7 @@ export function ClassificationFailures({ sourceId }: { sourceId: string }) {
           </li>
         ))}
       </ul>
-      {hasNextPage ? (
-        <div className="border-t border-slate-100 px-5 py-3">
-          <Button variant="secondary" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
-            {isFetchingNextPage ? "Loading…" : "Load older failures"}
-          </Button>
-        </div>
-      ) : null}
+      {hasNextPage ? <LoadOlder label="Load older failures" isLoading={isFetchingNextPage} onLoad={() => void fetchNextPage()} /> : null}
     </Card>
   );
 }
@@ -192,12 +202,7 @@ export function SourceAuditTrail({ sourceId }: { sourceId: string }) {
   return (
     <Card>
       <CardHeader title="Audit trail" description="Every change made to this source, by people and by Tributary itself." />
-      {error ? (
-        <div className="p-5">
-          <Alert tone="error">{error.message}</Alert>
-        </div>
-      ) : null}
-      {isPending ? <p className="px-5 py-4 text-sm text-slate-500">Loading…</p> : null}
+      <LoadingOrError isPending={isPending} error={error} />
       {!isPending && entries.length === 0 ? (
         <EmptyState icon={ScrollText} title="No changes recorded">
           Changes to this source appear here as they happen.
@@ -208,13 +213,7 @@ export function SourceAuditTrail({ sourceId }: { sourceId: string }) {
           <AuditEntriesTable entries={entries} />
         </div>
       ) : null}
-      {hasNextPage ? (
-        <div className="border-t border-slate-100 px-5 py-3">
-          <Button variant="secondary" disabled={isFetchingNextPage} onClick={() => void fetchNextPage()}>
-            {isFetchingNextPage ? "Loading…" : "Load older entries"}
-          </Button>
-        </div>
-      ) : null}
+      {hasNextPage ? <LoadOlder label="Load older entries" isLoading={isFetchingNextPage} onLoad={() => void fetchNextPage()} /> : null}
     </Card>
   );
 }

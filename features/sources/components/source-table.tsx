@@ -19,6 +19,13 @@ import { LOG_TYPE_INFO, LOG_TYPES, PLAN_INFO, SETUP_STEP_LABELS, type SourceList
 const STATUS_LABELS = { ACTIVE: "Active", ERROR: "Error", PAUSED: "Paused", AWAITING_GRANT: "Awaiting access", DRAFT: "Draft" } as const;
 const ALARM_LABELS = { ALARM: "In alarm", INSUFFICIENT_DATA: "Insufficient data", OK: "OK", off: "Not watching" } as const;
 
+const SELECT_FILTERS: { name: "health" | "alarm" | "status" | "logType"; label: string; options: Record<string, string> }[] = [
+  { name: "health", label: "Health", options: { unhealthy: "Unhealthy", healthy: "Healthy" } },
+  { name: "alarm", label: "Alarm", options: ALARM_LABELS },
+  { name: "status", label: "Status", options: STATUS_LABELS },
+  { name: "logType", label: "Log type", options: Object.fromEntries(LOG_TYPES.map((logType) => [logType, LOG_TYPE_INFO[logType].label])) },
+];
+
 type Column = { label: string; sort?: SourceSort; className?: string };
 const COLUMNS: Column[] = [
   { label: "Name", sort: "name" },
@@ -94,47 +101,19 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
           Search
           <TextInput name="q" type="search" defaultValue={filters.q ?? ""} placeholder="Source or Slack name" />
         </label>
-        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-          Health
-          <Select name="health" defaultValue={filters.health ?? ""} onChange={submitForm}>
-            <option value="">Any</option>
-            <option value="unhealthy">Unhealthy</option>
-            <option value="healthy">Healthy</option>
-          </Select>
-        </label>
-        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-          Alarm
-          <Select name="alarm" defaultValue={filters.alarm ?? ""} onChange={submitForm}>
-            <option value="">Any</option>
-            {Object.entries(ALARM_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </Select>
-        </label>
-        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-          Status
-          <Select name="status" defaultValue={filters.status ?? ""} onChange={submitForm}>
-            <option value="">Any</option>
-            {Object.entries(STATUS_LABELS).map(([value, label]) => (
-              <option key={value} value={value}>
-                {label}
-              </option>
-            ))}
-          </Select>
-        </label>
-        <label className="flex flex-col gap-1 text-xs font-medium text-slate-600">
-          Log type
-          <Select name="logType" defaultValue={filters.logType ?? ""} onChange={submitForm}>
-            <option value="">Any</option>
-            {LOG_TYPES.map((logType) => (
-              <option key={logType} value={logType}>
-                {LOG_TYPE_INFO[logType].label}
-              </option>
-            ))}
-          </Select>
-        </label>
+        {SELECT_FILTERS.map(({ name, label, options }) => (
+          <label key={name} className="flex flex-col gap-1 text-xs font-medium text-slate-600">
+            {label}
+            <Select name={name} defaultValue={filters[name] ?? ""} onChange={submitForm}>
+              <option value="">Any</option>
+              {Object.entries(options).map(([value, text]) => (
+                <option key={value} value={value}>
+                  {text}
+                </option>
+              ))}
+            </Select>
+          </label>
+        ))}
         <Button type="submit" variant="secondary">
           Search
         </Button>

@@ -1,8 +1,9 @@
 import { NextResponse, type NextRequest } from "next/server";
 import { authorizeRequest } from "@/features/auth/session";
 import { findSourceLogTypes, listClassificationFailures } from "@/features/sources/data";
-import { cursorQuerySchema, decodeTimeCursor, sourceIdSchema } from "@/features/sources/schema";
+import { cursorQuerySchema, sourceIdSchema } from "@/features/sources/schema";
 import { jsonError } from "@/lib/http";
+import { decodeKeysetCursor } from "@/lib/keyset-cursor";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +14,6 @@ export async function GET(request: NextRequest, { params }: { params: Promise<{ 
   if (!query.success) return jsonError(400, "invalid_query", query.error.issues[0]?.message ?? "Invalid page");
   const id = sourceIdSchema.safeParse((await params).id);
   if (!id.success || !(await findSourceLogTypes(id.data))) return jsonError(404, "not_found", "No source has this ID; it may have been deleted.");
-  const cursor = query.data.cursor ? decodeTimeCursor(query.data.cursor) : null;
+  const cursor = query.data.cursor ? decodeKeysetCursor(query.data.cursor) : null;
   return NextResponse.json(await listClassificationFailures(id.data, cursor), { headers: { "cache-control": "no-store" } });
 }
