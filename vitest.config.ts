@@ -6,7 +6,7 @@ export default defineConfig({
   resolve: { alias: { "@": fileURLToPath(new URL(".", import.meta.url)) } },
   test: {
     include: ["**/*.test.ts"],
-    exclude: ["node_modules/**", ".next/**", "e2e/**"],
+    exclude: ["node_modules/**", ".next/**", ".next-bench/**", "e2e/**"],
     environment: "node",
     env: testEnvironment(),
     globalSetup: ["scripts/lib/vitest-global-setup.ts"],

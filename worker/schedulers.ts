@@ -4,7 +4,7 @@ import { listUnfinishedReplayIds } from "@/features/pulls/data";
 import { updateReplayStatus } from "@/features/pulls/mutations";
 import { listPullTargets } from "@/features/sources/data";
 import { getEnv } from "@/lib/env";
-import { ALARMS_INTERVAL_MS, ALARMS_SCHEDULER_ID, HEARTBEAT_INTERVAL_MS, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_INTERVAL_MS, NOTIFICATIONS_SCHEDULER_ID, PULL_JOB, pullSchedulerId, REPLAY_JOB, SYSTEM_JOB, type QueueName } from "@/lib/queue/queues";
+import { ALARMS_INTERVAL_MS, ALARMS_SCHEDULER_ID, ERASURES_INTERVAL_MS, ERASURES_SCHEDULER_ID, HEARTBEAT_INTERVAL_MS, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_INTERVAL_MS, NOTIFICATIONS_SCHEDULER_ID, PULL_JOB, pullSchedulerId, REPLAY_JOB, SYSTEM_JOB, type QueueName } from "@/lib/queue/queues";
 
 type DesiredScheduler = {
   queue: QueueName;
@@ -25,6 +25,7 @@ export async function listDesiredSchedulers(): Promise<DesiredScheduler[]> {
     { queue: "system", id: HEARTBEAT_SCHEDULER_ID, everyMs: HEARTBEAT_INTERVAL_MS, jobName: SYSTEM_JOB.heartbeat, data: {} },
     { queue: "system", id: NOTIFICATIONS_SCHEDULER_ID, everyMs: NOTIFICATIONS_INTERVAL_MS, jobName: SYSTEM_JOB.deliverNotifications, data: {} },
     { queue: "system", id: ALARMS_SCHEDULER_ID, everyMs: ALARMS_INTERVAL_MS, jobName: SYSTEM_JOB.evaluateAlarms, data: {} },
+    { queue: "system", id: ERASURES_SCHEDULER_ID, everyMs: ERASURES_INTERVAL_MS, jobName: SYSTEM_JOB.finishErasures, data: {} },
     ...pulls,
   ];
 }

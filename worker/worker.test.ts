@@ -3,7 +3,7 @@ import { Queue } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { createRedisConnection } from "@/lib/queue/connection";
-import { ALARMS_SCHEDULER_ID, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_SCHEDULER_ID } from "@/lib/queue/queues";
+import { ALARMS_SCHEDULER_ID, ERASURES_SCHEDULER_ID, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_SCHEDULER_ID } from "@/lib/queue/queues";
 import { freePort, logRecords, runCommand, startCommand, uniqueSuffix, waitUntil } from "@/scripts/lib/test-helpers";
 import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
 
@@ -35,7 +35,7 @@ describe("worker process", () => {
       workerId = health.workerId;
 
       const schedulers = await systemQueue.getJobSchedulers(0, -1);
-      expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual([ALARMS_SCHEDULER_ID, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_SCHEDULER_ID].sort());
+      expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual([ALARMS_SCHEDULER_ID, ERASURES_SCHEDULER_ID, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_SCHEDULER_ID].sort());
 
       // The scheduled heartbeat job ran through Redis on this worker (not only its liveness timer).
       const heartbeat = await waitUntil(() => db.workerHeartbeat.findFirst({ where: { workerId: health.workerId, lastJobAt: { not: null } } }));

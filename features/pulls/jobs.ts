@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import { getLogSchema, type LogSchema } from "@/features/events/log-schema";
 import { planAuditWindow, pullAuditLogs, type AuditPlan } from "@/features/pulls/audit-logs";
 import { findPullRun, findReplay, loadPullSource, readCheckpoint, type PullSource } from "@/features/pulls/data";
-import { finishPullRun, isDatabaseError, startPullRun, updateReplayStatus, withPullLock, type PullSession } from "@/features/pulls/mutations";
+import { finishPullRun, isDatabaseError, SourceDeletedError, startPullRun, updateReplayStatus, withPullLock, type PullSession } from "@/features/pulls/mutations";
 import { budgetExhausted, type PullEnd, type PullFailure, type SlackCallGate } from "@/features/pulls/pull-end";
 import { auditCheckpointSchema, type PullRequest, type PullRunSummary, type PullSkip } from "@/features/pulls/schema";
 import { explainSlackError } from "@/features/pulls/slack-errors";
@@ -196,13 +196,22 @@ export async function runPull(request: PullRequest, logger: Logger, options: Pul
   const token = await source.readToken();
   const pairLogger = logger.child({ sourceId: source.id, logType: request.logType });
 
-  const locked = await withPullLock(source.id, request.logType, async (session) => {
-    const state = await readCheckpoint(session, source.id, request.logType);
-    return runLocked({ session, request, source, schema, token, state }, pairLogger, options);
-  });
+  let locked;
+  try {
+    locked = await withPullLock(source.id, request.logType, async (session) => {
+      const state = await readCheckpoint(session, source.id, request.logType);
+      return runLocked({ session, request, source, schema, token, state }, pairLogger, options);
+    });
+  } catch (error) {
+    // Deleted from the console while this pull ran: nothing to retry, nothing was stored after it.
+    if (error instanceof SourceDeletedError) return { status: "skipped", reason: "source_not_found" };
+    throw error;
+  }
   if (!locked.isLocked) return { status: "skipped", reason: "busy" };
   const { runId, end } = locked.value;
   const run = runId ? await findPullRun(runId) : null;
+  // Its run went with the source, when the delete came right after the last page.
+  if (!run && !(await loadPullSource(source.id))) return { status: "skipped", reason: "source_not_found" };
   if (!run) throw new Error(`pull run ${runId} vanished`);
   await applyToSource(source, request.logType, end, run, pairLogger);
   return { status: "ran", run, end };

@@ -163,7 +163,7 @@ export async function commitPage(session: PullSession, page: PageCommit): Promis
       if (stored > 0) {
         for (const table of ["event_counts_minute", "event_counts_hour"] as const) {
           await session.query(
-            `INSERT INTO ${table} (source_id, bucket, log_type, events) VALUES ($1, date_trunc($4, now()), $2, $3)
+            `INSERT INTO ${table} (source_id, bucket, log_type, events) VALUES ($1, date_trunc($4, now(), 'UTC'), $2, $3)
              ON CONFLICT (source_id, bucket, log_type) DO UPDATE SET events = ${table}.events + EXCLUDED.events`,
             [page.source.id, page.logType, stored, table === "event_counts_minute" ? "minute" : "hour"],
           );

@@ -320,3 +320,18 @@ export async function findSourceLogTypes(sourceId: string): Promise<LogType[] | 
   const source = await db.source.findUnique({ where: { id: sourceId }, select: { logTypes: true } });
   return source ? source.logTypes.filter(isLogType) : null;
 }
+
+/**
+ * Deleted sources whose events were to be erased and still are not (the erasure in the request
+ * stopped half-way). The audit entry of the delete, committed with it, is the durable record of
+ * that choice; a quarter of a year is more than enough for the worker to have finished.
+ */
+export async function listUnfinishedErasures(): Promise<string[]> {
+  const rows = await db.$queryRaw<{ source_id: string }[]>`
+    SELECT DISTINCT a.target_id AS source_id FROM audit_trail a
+    WHERE a.action = 'source.deleted' AND a.details->>'keepEvents' = 'false' AND a.at > now() - interval '90 days'
+      AND NOT EXISTS (SELECT 1 FROM sources s WHERE s.id = a.target_id)
+      AND (EXISTS (SELECT 1 FROM events e WHERE e.p_source_id = a.target_id)
+           OR EXISTS (SELECT 1 FROM classification_failures c WHERE c.source_id = a.target_id))`;
+  return rows.map((row) => row.source_id);
+}

@@ -8,7 +8,9 @@ import { runPull } from "@/features/pulls/jobs";
 import { startReplay } from "@/features/pulls/replays";
 import { replayRequestSchema } from "@/features/pulls/schema";
 import { deleteSourceEverywhere } from "@/features/sources/deletion";
-import { changeBackfillWindow, renameSource } from "@/features/sources/mutations";
+import { listUnfinishedErasures } from "@/features/sources/data";
+import { finishEventErasures } from "@/features/sources/jobs";
+import { changeBackfillWindow, deleteSource, renameSource } from "@/features/sources/mutations";
 import { deleteSourceInputSchema, isConfirmedName, replayWindowInputSchema, sourceDeletedNotice, sourceDeletedPath, utcFromDateTimeLocal } from "@/features/sources/schema";
 import { db } from "@/lib/db";
 import { getEnv } from "@/lib/env";
@@ -122,6 +124,23 @@ describe("deleting a source", () => {
     expect(kept).toHaveLength(5);
     expect(new Set(kept.map((event) => event.sourceLabel))).toEqual(new Set([name]));
     expect(await slackAccepts(token)).toBe("token_revoked");
+  });
+
+  it("finishes erasing in the worker when the erasure in the request stopped half-way, and never touches kept events", async () => {
+    const audit = await adminAudit();
+    const erased = await sourceWithEvents(7);
+    // The delete committed, then the request died before the erasure: what the audit entry promised is still to do.
+    expect(await deleteSource(erased.sourceId, { confirmName: erased.name, keepEvents: false }, audit)).toMatchObject({ ok: true });
+    const kept = await sourceWithEvents(3);
+    expect(await deleteSource(kept.sourceId, { confirmName: kept.name, keepEvents: true }, audit)).toMatchObject({ ok: true });
+    expect(await listUnfinishedErasures()).toContain(erased.sourceId);
+    expect(await listUnfinishedErasures()).not.toContain(kept.sourceId);
+
+    await finishEventErasures(silent);
+
+    expect(await db.event.count({ where: { sourceId: erased.sourceId } })).toBe(0);
+    expect(await db.event.count({ where: { sourceId: kept.sourceId } })).toBe(3);
+    expect(await listUnfinishedErasures()).not.toContain(erased.sourceId);
   });
 
   it("refuses a name that is not the source's, and deletes nothing", async () => {

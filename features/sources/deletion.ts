@@ -1,7 +1,6 @@
 import type { AuditContext } from "@/features/audit/schema";
-import { readSecret } from "@/features/secrets/data";
 import { deleteEventsOf, deleteSource, type SourceDeletionRefusal } from "@/features/sources/mutations";
-import { SOURCE_SECRET, sourceSecretAddress, type TokenRevocation } from "@/features/sources/schema";
+import type { TokenRevocation } from "@/features/sources/schema";
 import { revokeTokenOfDeletedSource } from "@/features/wizard/slack-grant";
 import { removePullSchedulesNow } from "@/lib/queue/producer";
 
@@ -27,15 +26,16 @@ export async function deleteSourceEverywhere(
   input: { confirmName: string; keepEvents: boolean },
   audit: AuditContext,
 ): Promise<{ ok: true; outcome: SourceDeletionOutcome } | { ok: false; reason: SourceDeletionRefusal; name?: string }> {
-  // Read before the delete erases it: the token is revoked in Slack once Postgres no longer uses it.
-  const token = await readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken));
   const deleted = await deleteSource(sourceId, input, audit);
   if (!deleted.ok) return deleted;
   const { source } = deleted;
   // Any schedule left behind (Redis away) runs once more, finds no source and removes itself
   // (worker/processors/pulls.ts), and the periodic reconciliation removes it too (worker/schedulers.ts).
   const isUnscheduled = source.wasActivated ? await removePullSchedulesNow(source.logTypes.map((logType) => ({ sourceId, logType }))) : true;
-  const tokenOutcome = await revokeTokenOfDeletedSource(token, source.grantedClientId, sourceId);
+  // The token is revoked in Slack once Postgres no longer uses it.
+  const tokenOutcome = await revokeTokenOfDeletedSource(source.accessToken, source.grantedClientId, sourceId);
+  // If this stops half-way (the request times out, the process restarts), the worker finishes the
+  // erasure: the audit entry committed with the delete says the events were to go (jobs.ts).
   const erased = input.keepEvents ? { events: 0, failures: 0 } : await deleteEventsOf(sourceId);
   return {
     ok: true,

@@ -3,7 +3,7 @@ import { WORKER_ACTOR, type AuditContext } from "@/features/audit/schema";
 import { sourceErrorMessage, sourceRecoveredMessage } from "@/features/notifications/messages";
 import { enqueueNotification } from "@/features/notifications/mutations";
 import type { ExplainedSlackError } from "@/features/pulls/slack-errors";
-import { hasSecret } from "@/features/secrets/data";
+import { hasSecret, readSecret } from "@/features/secrets/data";
 import { deleteSecret, deleteSecretsOf, storeSecret } from "@/features/secrets/mutations";
 import { isConfirmedName, SOURCE_SECRET, sourceNameKey, sourceSecretAddress, type AlarmSettings, type SourceConfig } from "@/features/sources/schema";
 import { db, type DatabaseClient } from "@/lib/db";
@@ -436,7 +436,7 @@ export async function changeBackfillWindow(sourceId: string, backfillMinutes: nu
 }
 
 export type SourceDeletionRefusal = "not_found" | "name_mismatch";
-export type DeletedSource = { name: string; status: string; logTypes: string[]; wasActivated: boolean; grantedClientId: string | null; eventCount: number };
+export type DeletedSource = { name: string; status: string; logTypes: string[]; wasActivated: boolean; grantedClientId: string | null; eventCount: number; accessToken: string | null };
 
 /** Counting a large source's events under the row lock takes a while; Prisma's 5 s default is too short for it. */
 const DELETE_TRANSACTION_TIMEOUT_MS = 60_000;
@@ -460,11 +460,14 @@ export async function deleteSource(sourceId: string, input: { confirmName: strin
       if (!isConfirmedName(input.confirmName, source.name)) return { ok: false as const, reason: "name_mismatch" as const, name: source.name };
       const { grantedClientId, activatedAt } = await tx.source.findUniqueOrThrow({ where: { id: sourceId }, select: { grantedClientId: true, activatedAt: true } });
       const eventCount = await tx.event.count({ where: { sourceId } });
+      // Read under the lock, in the transaction that erases it: a re-grant committed just before the
+      // delete replaced the token, and it is that token which must be revoked in Slack.
+      const accessToken = await readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken), tx);
       await deleteSecretsOf({ ownerType: "source", ownerId: sourceId }, tx);
       await tx.source.delete({ where: { id: sourceId }, select: { id: true } });
       const details = { status: source.status, logTypes: source.logTypes, keepEvents: input.keepEvents, events: eventCount, wasGranted: source.grantedAt !== null };
       await recordAudit(audit, { action: "source.deleted", target: target(source), details }, tx);
-      return { ok: true as const, source: { name: source.name, status: source.status, logTypes: source.logTypes, wasActivated: activatedAt !== null, grantedClientId, eventCount } };
+      return { ok: true as const, source: { name: source.name, status: source.status, logTypes: source.logTypes, wasActivated: activatedAt !== null, grantedClientId, eventCount, accessToken } };
     },
     { timeout: DELETE_TRANSACTION_TIMEOUT_MS },
   );
@@ -477,19 +480,24 @@ const EVENT_DELETE_BATCH = 10_000;
  * Erases the events and quarantined records of a deleted source, a batch per statement (they have no
  * foreign key to cascade through). Stopping half-way leaves whole rows, never half an event.
  */
-export async function deleteEventsOf(sourceId: string, batchSize = EVENT_DELETE_BATCH): Promise<{ events: number; failures: number }> {
+export async function deleteEventsOf(sourceId: string, options: { batchSize?: number; maxBatches?: number } = {}): Promise<{ events: number; failures: number; isDone: boolean }> {
+  const { batchSize = EVENT_DELETE_BATCH, maxBatches = Infinity } = options;
   // A source that exists is still being pulled into: its events are not anyone's to erase this way.
   if ((await db.source.count({ where: { id: sourceId } })) > 0) throw new Error(`source ${sourceId} still exists: delete it first`);
-  const deleted = { events: 0, failures: 0 };
-  for (;;) {
+  const deleted = { events: 0, failures: 0, isDone: false };
+  let batches = 0;
+  for (; batches < maxBatches; batches++) {
     const count = await db.$executeRaw`DELETE FROM events WHERE id IN (SELECT id FROM events WHERE p_source_id = ${sourceId} LIMIT ${batchSize})`;
     deleted.events += count;
     if (count < batchSize) break;
   }
-  for (;;) {
+  for (; batches < maxBatches; batches++) {
     const count = await db.$executeRaw`DELETE FROM classification_failures WHERE id IN (SELECT id FROM classification_failures WHERE source_id = ${sourceId} LIMIT ${batchSize})`;
     deleted.failures += count;
-    if (count < batchSize) break;
+    if (count < batchSize) {
+      deleted.isDone = true;
+      break;
+    }
   }
   return deleted;
 }

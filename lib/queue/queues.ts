@@ -7,7 +7,7 @@ import { z } from "zod";
 export const QUEUE_NAMES = ["system", "pulls"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-export const SYSTEM_JOB = { heartbeat: "heartbeat", deliverNotifications: "deliver-notifications", evaluateAlarms: "evaluate-alarms" } as const;
+export const SYSTEM_JOB = { heartbeat: "heartbeat", deliverNotifications: "deliver-notifications", evaluateAlarms: "evaluate-alarms", finishErasures: "finish-erasures" } as const;
 
 /** The heartbeat proves end to end that schedulers fire and some worker takes jobs off Redis. */
 export const HEARTBEAT_SCHEDULER_ID = "system:heartbeat";
@@ -23,6 +23,10 @@ export type HeartbeatPayload = z.infer<typeof heartbeatPayloadSchema>;
 /** Drop-off alarms are judged every minute (features/alarms/jobs.ts). */
 export const ALARMS_SCHEDULER_ID = "system:evaluate-alarms";
 export const ALARMS_INTERVAL_MS = 60_000;
+
+/** Events of a deleted source whose erasure stopped half-way are finished off this often (features/sources/jobs.ts). */
+export const ERASURES_SCHEDULER_ID = "system:finish-erasures";
+export const ERASURES_INTERVAL_MS = 5 * 60_000;
 
 export const PULL_JOB = "pull";
 

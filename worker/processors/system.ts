@@ -2,6 +2,7 @@ import { UnrecoverableError, type Job } from "bullmq";
 import type { Logger } from "pino";
 import { evaluateAlarms } from "@/features/alarms/jobs";
 import { deliverDueNotifications } from "@/features/notifications/jobs";
+import { finishEventErasures } from "@/features/sources/jobs";
 import { runHeartbeat } from "@/features/system/jobs";
 import type { WorkerIdentity } from "@/features/system/schema";
 import type { MailSender } from "@/lib/mail";
@@ -19,6 +20,10 @@ export function createSystemProcessor(identity: WorkerIdentity, options: { mailS
       case SYSTEM_JOB.evaluateAlarms: {
         const summary = await evaluateAlarms(logger);
         if (summary.changes) logger.info(summary, "alarms evaluated");
+        return;
+      }
+      case SYSTEM_JOB.finishErasures: {
+        await finishEventErasures(logger);
         return;
       }
       case SYSTEM_JOB.heartbeat: {

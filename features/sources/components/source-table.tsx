@@ -96,15 +96,16 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
 
   return (
     <div>
-      <form onSubmit={onFilter} className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-5 py-4" aria-label="Filter sources" key={search.toString()}>
+      <form onSubmit={onFilter} className="flex flex-wrap items-end gap-3 border-b border-slate-100 px-5 py-4" aria-label="Filter sources">
         <label className="flex min-w-48 flex-1 flex-col gap-1 text-xs font-medium text-slate-600">
           Search
-          <TextInput name="q" type="search" defaultValue={filters.q ?? ""} placeholder="Source or Slack name" />
+          {/* Reset only when the address changes the text (Clear filters), never while someone types. */}
+          <TextInput key={filters.q ?? ""} name="q" type="search" defaultValue={filters.q ?? ""} placeholder="Source or Slack name" />
         </label>
         {SELECT_FILTERS.map(({ name, label, options }) => (
           <label key={name} className="flex flex-col gap-1 text-xs font-medium text-slate-600">
             {label}
-            <Select name={name} defaultValue={filters[name] ?? ""} onChange={submitForm}>
+            <Select name={name} value={filters[name] ?? ""} onChange={submitForm}>
               <option value="">Any</option>
               {Object.entries(options).map(([value, text]) => (
                 <option key={value} value={value}>

@@ -10,6 +10,11 @@ DROP INDEX "events_p_source_id_p_event_time_idx";
 -- AlterTable
 ALTER TABLE "events" ADD COLUMN     "action" TEXT;
 
+-- Events stored before this migration get their action now, before any index covers the column:
+-- each row is rewritten once, not once per index. Access logs have no action and are left alone.
+UPDATE "events" SET "action" = COALESCE("event"->>'action', "event"->>'change_type')
+WHERE "event" ? 'action' OR "event" ? 'change_type';
+
 -- CreateTable
 CREATE TABLE "event_counts_minute" (
     "source_id" TEXT NOT NULL,
@@ -60,16 +65,17 @@ ALTER TABLE "event_counts_minute" ADD CONSTRAINT "event_counts_minute_source_id_
 -- AddForeignKey
 ALTER TABLE "event_counts_hour" ADD CONSTRAINT "event_counts_hour_source_id_fkey" FOREIGN KEY ("source_id") REFERENCES "sources"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
--- Events stored before this migration: their action, and their counts by the time they were parsed
--- (which is when they were received).
-UPDATE "events" SET "action" = COALESCE("event"->>'action', "event"->>'change_type');
+-- CreateIndex
+CREATE INDEX "classification_failures_received_at_idx" ON "classification_failures"("received_at");
 
+-- Their counts, by the time they were parsed (which is when they were received), in UTC whatever the
+-- server's time zone, as the pulls count them.
 INSERT INTO "event_counts_minute" ("source_id", "bucket", "log_type", "events")
-SELECT e."p_source_id", date_trunc('minute', e."p_parse_time"), e."p_log_type", count(*)::int
+SELECT e."p_source_id", date_trunc('minute', e."p_parse_time", 'UTC'), e."p_log_type", count(*)::int
 FROM "events" e JOIN "sources" s ON s."id" = e."p_source_id"
 GROUP BY 1, 2, 3;
 
 INSERT INTO "event_counts_hour" ("source_id", "bucket", "log_type", "events")
-SELECT "source_id", date_trunc('hour', "bucket"), "log_type", sum("events")::int
+SELECT "source_id", date_trunc('hour', "bucket", 'UTC'), "log_type", sum("events")::int
 FROM "event_counts_minute"
 GROUP BY 1, 2, 3;
