@@ -36,7 +36,7 @@ CREATE TABLE "event_counts_hour" (
 );
 
 -- CreateIndex
-CREATE INDEX "event_counts_hour_bucket_idx" ON "event_counts_hour"("bucket");
+CREATE INDEX "event_counts_hour_bucket_source_id_events_idx" ON "event_counts_hour"("bucket", "source_id", "events");
 
 -- CreateIndex
 CREATE INDEX "events_p_source_id_p_event_time_id_idx" ON "events"("p_source_id", "p_event_time" DESC, "id" DESC);
