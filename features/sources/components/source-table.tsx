@@ -26,14 +26,18 @@ const SELECT_FILTERS: { name: "health" | "alarm" | "status" | "logType"; label: 
   { name: "logType", label: "Log type", options: Object.fromEntries(LOG_TYPES.map((logType) => [logType, LOG_TYPE_INFO[logType].label])) },
 ];
 
+// Below 1280 px the last pull and the alarm give way (both stay in the filters and on the source's
+// page), so the table fits a laptop without a scroll box, which would clip the health popover.
+const WIDE_ONLY = "hidden xl:table-cell";
+
 type Column = { label: string; sort?: SourceSort; className?: string };
 const COLUMNS: Column[] = [
   { label: "Name", sort: "name" },
   { label: "Health", sort: "health" },
   { label: "Last event", sort: "lastEvent" },
-  { label: "Last pull", sort: "lastPull" },
+  { label: "Last pull", sort: "lastPull", className: WIDE_ONLY },
   { label: "Events (24 h)", sort: "events24h" },
-  { label: "Alarm" },
+  { label: "Alarm", className: WIDE_ONLY },
   { label: "Status", sort: "status" },
 ];
 
@@ -141,7 +145,7 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
             <thead className="border-b border-slate-200 text-xs tracking-wide text-slate-500 uppercase">
               <tr>
                 {COLUMNS.map((column) => (
-                  <th key={column.label} scope="col" className="px-4 py-3 font-medium whitespace-nowrap first:pl-5 last:pr-5" aria-sort={column.sort === sort ? (dir === "asc" ? "ascending" : "descending") : undefined}>
+                  <th key={column.label} scope="col" className={cn("px-4 py-3 font-medium whitespace-nowrap first:pl-5 last:pr-5", column.className)} aria-sort={column.sort === sort ? (dir === "asc" ? "ascending" : "descending") : undefined}>
                     {column.sort ? (
                       <button type="button" onClick={() => onSort(column.sort!)} className="inline-flex items-center gap-1 uppercase hover:text-slate-800">
                         {column.label}
@@ -157,7 +161,7 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
             <tbody className="divide-y divide-slate-100">
               {data?.sources.map((source) => (
                 <tr key={source.id} className="hover:bg-slate-50/60">
-                  <td className="min-w-60 py-3 pr-4 pl-5 align-top">
+                  <td className="min-w-48 py-3 pr-4 pl-5 align-top">
                     <Link href={`/sources/${source.id}`} className="font-medium text-slate-900 hover:underline">
                       {source.name}
                     </Link>
@@ -175,14 +179,14 @@ export function SourceTable({ initialData, canManage }: { initialData: SourceLis
                     <HealthBadge health={source.health} id={source.id} />
                   </td>
                   <td className="px-4 py-3 align-top whitespace-nowrap text-slate-600">{source.lastEventReceivedAt ? <RelativeTime value={source.lastEventReceivedAt} /> : "None yet"}</td>
-                  <td className="px-4 py-3 align-top whitespace-nowrap text-slate-600">{source.lastSuccessfulPullAt ? <RelativeTime value={source.lastSuccessfulPullAt} /> : "None yet"}</td>
+                  <td className={cn("px-4 py-3 align-top whitespace-nowrap text-slate-600", WIDE_ONLY)}>{source.lastSuccessfulPullAt ? <RelativeTime value={source.lastSuccessfulPullAt} /> : "None yet"}</td>
                   <td className="px-4 py-3 align-top whitespace-nowrap">
                     <div className="flex items-center gap-3">
                       <span className="w-16 text-right font-medium text-slate-900 tabular-nums">{source.events24h.toLocaleString("en")}</span>
                       <Sparkline values={source.hourly} label={describeHourly(source)} />
                     </div>
                   </td>
-                  <td className="px-4 py-3 align-top">
+                  <td className={cn("px-4 py-3 align-top", WIDE_ONLY)}>
                     <AlarmStateBadge status={source.status} alarmEnabled={source.alarmEnabled} alarmState={source.alarmState} />
                   </td>
                   <td className="py-3 pr-5 pl-4 align-top">
