@@ -70,7 +70,8 @@ const CHUNK_BYTES = 64 * 1024;
  * asks for more, so a slow client slows the walk instead of filling memory, and a client that
  * goes away ends the walk between two pages.
  */
-export function createEventExportStream(filter: EventFilter, format: ExportFormat, signal?: AbortSignal): ReadableStream<Uint8Array> {
+export function createEventExportStream(filter: EventFilter, format: ExportFormat, options: { signal?: AbortSignal; onError?: (error: unknown) => void } = {}): ReadableStream<Uint8Array> {
+  const { signal, onError } = options;
   const events = streamEvents(filter, { order: "newest" });
   // Cancelling the body is how a closed connection normally arrives; the request's signal covers a
   // server that only aborts the request.
@@ -82,14 +83,22 @@ export function createEventExportStream(filter: EventFilter, format: ExportForma
     async pull(controller) {
       let chunk = header;
       header = "";
-      while (chunk.length < CHUNK_BYTES) {
-        const next = await events.next();
-        if (next.done) {
-          if (chunk) controller.enqueue(encoder.encode(chunk));
-          controller.close();
-          return;
+      try {
+        while (chunk.length < CHUNK_BYTES) {
+          const next = await events.next();
+          if (next.done) {
+            if (chunk) controller.enqueue(encoder.encode(chunk));
+            controller.close();
+            return;
+          }
+          chunk += formatRow(next.value);
         }
-        chunk += formatRow(next.value);
+      } catch (error) {
+        // The status line is long sent: erroring the stream aborts the response, so the browser
+        // reports a failed download instead of saving a file that silently stops half-way.
+        onError?.(error);
+        controller.error(error);
+        return;
       }
       controller.enqueue(encoder.encode(chunk));
     },
