@@ -181,12 +181,15 @@ type SourceFacts = {
 /**
  * What the list judges every source on. Straight through pg rather than Prisma: for a thousand
  * rows, Prisma's result mapping cost more than the query itself (profiled with 1,000 sources).
+ * Prisma keeps its plain `timestamp` columns in UTC, while pg would read them in the process's time
+ * zone: they are turned into instants in SQL.
  */
 async function listSourceFacts(): Promise<SourceFacts[]> {
   const { rows } = await getPool().query<SourceFacts>(
-    `SELECT id, name, plan, log_types AS "logTypes", status, credentials_saved_at AS "credentialsSavedAt", granted_at AS "grantedAt",
+    `SELECT id, name, plan, log_types AS "logTypes", status, credentials_saved_at AT TIME ZONE 'UTC' AS "credentialsSavedAt",
+            granted_at AT TIME ZONE 'UTC' AS "grantedAt",
             is_enterprise_install AS "isEnterpriseInstall", slack_team_name AS "slackTeamName", slack_enterprise_name AS "slackEnterpriseName",
-            created_at AS "createdAt", activated_at AS "activatedAt", paused_at AS "pausedAt", client_id AS "clientId", granted_client_id AS "grantedClientId",
+            created_at AT TIME ZONE 'UTC' AS "createdAt", activated_at AT TIME ZONE 'UTC' AS "activatedAt", paused_at AS "pausedAt", client_id AS "clientId", granted_client_id AS "grantedClientId",
             error_code AS "errorCode", error_detail AS "errorDetail", error_log_type AS "errorLogType", error_since AS "errorSince",
             next_retry_at AS "nextRetryAt", client_credentials_error AS "clientCredentialsError", last_successful_pull_at AS "lastSuccessfulPullAt",
             last_event_received_at AS "lastEventReceivedAt", alarm_enabled AS "alarmEnabled", alarm_state AS "alarmState",
