@@ -2,19 +2,24 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition, type FormEvent } from "react";
+import type { z } from "zod";
 import { Button } from "@/components/ui/button";
 import { Alert, Field, fieldAria, Select, TextInput } from "@/components/ui/field";
 import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 import { changeBackfillWindowAction, renameSourceAction } from "@/features/sources/actions";
 import { BACKFILL_CHOICES, backfillInputSchema, describeMinutes, renameSourceInputSchema, SOURCE_NAME_MAX } from "@/features/sources/schema";
-import { invalidInput, type ActionError } from "@/lib/action";
+import { invalidInput, type ActionError, type ActionResult } from "@/lib/action";
 
 // The Name and Backfill window cards of a source's Settings tab (admins). Both forms keep what was
 // typed when the server refuses it, and say why next to the field.
 
 type Outcome = { tone: "success"; text: string } | null;
 
-export function RenameSourceForm({ sourceId, name }: { sourceId: string; name: string }) {
+/**
+ * The submit flow both forms share: check the input with the server's own schema, call the action,
+ * then show its refusal on the field or a one-line outcome, and refresh the page's server parts.
+ */
+function useSettingForm<Input, Data>(schema: z.ZodType<Input>, action: (input: Input) => Promise<ActionResult<Data>>, describe: (data: Data) => string) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
   const [error, setError] = useState<ActionError | null>(null);
@@ -22,18 +27,29 @@ export function RenameSourceForm({ sourceId, name }: { sourceId: string; name: s
   const [isPending, startTransition] = useTransition();
   useFocusFirstError(formRef, error);
 
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
+  function submit(input: unknown) {
     setOutcome(null);
-    const parsed = renameSourceInputSchema.safeParse({ sourceId, name: new FormData(event.currentTarget).get("name") });
+    const parsed = schema.safeParse(input);
     if (!parsed.success) return setError(invalidInput(parsed.error));
     startTransition(async () => {
-      const result = await renameSourceAction(parsed.data);
+      const result = await action(parsed.data);
       if (!result.ok) return setError(result.error);
       setError(null);
-      setOutcome({ tone: "success", text: result.data.isChanged ? `Renamed to “${result.data.name}”.` : "That is already its name: nothing changed." });
+      setOutcome({ tone: "success", text: describe(result.data) });
       router.refresh();
     });
+  }
+  return { formRef, error, outcome, isPending, submit };
+}
+
+export function RenameSourceForm({ sourceId, name }: { sourceId: string; name: string }) {
+  const { formRef, error, outcome, isPending, submit } = useSettingForm(renameSourceInputSchema, renameSourceAction, (data) =>
+    data.isChanged ? `Renamed to “${data.name}”.` : "That is already its name: nothing changed.",
+  );
+
+  function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    submit({ sourceId, name: new FormData(event.currentTarget).get("name") });
   }
 
   const nameError = error?.fieldErrors?.name;
@@ -61,27 +77,15 @@ export function RenameSourceForm({ sourceId, name }: { sourceId: string; name: s
 }
 
 export function BackfillWindowForm({ sourceId, backfillMinutes }: { sourceId: string; backfillMinutes: number }) {
-  const router = useRouter();
-  const formRef = useRef<HTMLFormElement>(null);
-  const [error, setError] = useState<ActionError | null>(null);
-  const [outcome, setOutcome] = useState<Outcome>(null);
-  const [isPending, startTransition] = useTransition();
-  useFocusFirstError(formRef, error);
+  const { formRef, error, outcome, isPending, submit } = useSettingForm(backfillInputSchema, changeBackfillWindowAction, (data) =>
+    data.isChanged ? "Backfill window saved." : "That is already the backfill window: nothing changed.",
+  );
   // A value set from the command line that the menu does not list is shown as it is, not changed.
   const choices = BACKFILL_CHOICES.some((choice) => choice.minutes === backfillMinutes) ? BACKFILL_CHOICES : [...BACKFILL_CHOICES, { minutes: backfillMinutes, label: describeMinutes(backfillMinutes) }];
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
-    setOutcome(null);
-    const parsed = backfillInputSchema.safeParse({ sourceId, backfillMinutes: new FormData(event.currentTarget).get("backfillMinutes") });
-    if (!parsed.success) return setError(invalidInput(parsed.error));
-    startTransition(async () => {
-      const result = await changeBackfillWindowAction(parsed.data);
-      if (!result.ok) return setError(result.error);
-      setError(null);
-      setOutcome({ tone: "success", text: result.data.isChanged ? "Backfill window saved." : "That is already the backfill window: nothing changed." });
-      router.refresh();
-    });
+    submit({ sourceId, backfillMinutes: new FormData(event.currentTarget).get("backfillMinutes") });
   }
 
   const backfillError = error?.fieldErrors?.backfillMinutes;
