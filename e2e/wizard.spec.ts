@@ -95,7 +95,7 @@ test("Enterprise Grid: audit logs from Create New to an active source with its p
   await page.reload();
   const pulls = page.locator("section").filter({ has: page.getByRole("heading", { name: "Latest pull of each log type" }) });
   await expect(pulls.getByText("Succeeded")).toBeVisible();
-  await expect(page.getByText("Last event received")).toBeVisible();
+  await expect(page.getByRole("term").filter({ hasText: "Last event received" })).toBeVisible();
   const connection = page.locator("section").filter({ has: page.getByRole("heading", { name: "Connection" }) });
   await expect(connection.getByText("24 hours")).toBeVisible();
 
@@ -156,10 +156,13 @@ test("Pro or Business+: access and integration logs by keyboard, custom alarm, t
   await expect(page.getByText('"not" is not an email address')).toBeVisible();
   await page.getByLabel("Email recipients").fill("soc@example.com, oncall@example.com");
   await page.getByRole("button", { name: "Finish Setup" }).click();
+  await expect(page.getByText("Setup finished.")).toBeVisible();
+  const sourceId = sourceIdOf(page);
+  const connection = page.locator("section").filter({ has: page.getByRole("heading", { name: "Connection" }) });
+  await expect(connection.getByText("7 days")).toBeVisible();
+  await page.getByRole("navigation", { name: "Source sections" }).getByRole("link", { name: "Alarm" }).click();
   await expect(page.getByText("On: no events for 30 minutes")).toBeVisible();
   await expect(page.getByText("soc@example.com, oncall@example.com")).toBeVisible();
-  await expect(page.getByText("7 days")).toBeVisible();
-  const sourceId = sourceIdOf(page);
   expect((await pullQueueState(sourceId)).schedulers.map((scheduler) => scheduler.key).sort()).toEqual([`pull:${sourceId}:Slack.AccessLogs`, `pull:${sourceId}:Slack.IntegrationLogs`]);
 
   // The secret was regenerated in Slack: rotate it here, then grant again. The source stays active.
