@@ -27,6 +27,7 @@ export const AUDIT_ACTIONS = {
   "source.activated": "Source activated",
   "source.discarded": "Unfinished source discarded",
   "source.deleted": "Source deleted",
+  "source.token_after_delete": "Deleted source's Slack token",
   "source.failed": "Source stopped by a Slack error",
   "source.recovered": "Source recovered",
   "source.paused": "Source paused",

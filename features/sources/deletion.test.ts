@@ -106,6 +106,7 @@ describe("deleting a source", () => {
     expect(await slackAccepts(token)).toBe("token_revoked");
     const entry = await db.auditTrail.findFirstOrThrow({ where: { targetId: sourceId, action: "source.deleted" } });
     expect(entry).toMatchObject({ actorLabel: audit.actor.label, targetLabel: name, details: { keepEvents: false, events: 12, status: "ACTIVE" } });
+    expect(await db.auditTrail.findFirst({ where: { targetId: sourceId, action: "source.token_after_delete" }, select: { details: true } })).toEqual({ details: { token: "revoked" } });
 
     // A pull the schedule still had in Redis finds nothing to pull into.
     expect(await runPull({ sourceId, logType: AUDIT, trigger: "SCHEDULED" }, silent, { now: () => new Date(NOW * 1000) })).toEqual({ status: "skipped", reason: "source_not_found" });
@@ -177,6 +178,8 @@ describe("deleting a source", () => {
 
     expect(result).toMatchObject({ ok: true, outcome: { token: "shared", eventCount: 0, eventsDeleted: 0 } });
     expect(await slackAccepts(first.token)).toBe("ok");
+    // The audit trail says the token was left alive on purpose, and why.
+    expect(await db.auditTrail.findFirst({ where: { targetId: first.sourceId, action: "source.token_after_delete" }, select: { details: true } })).toEqual({ details: { token: "shared" } });
     expect(await db.secret.count({ where: { ownerType: "source", ownerId: first.sourceId } })).toBe(0);
   });
 

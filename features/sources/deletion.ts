@@ -1,3 +1,4 @@
+import { recordAudit } from "@/features/audit/mutations";
 import type { AuditContext } from "@/features/audit/schema";
 import { deleteEventsOf, deleteSource, type SourceDeletionRefusal } from "@/features/sources/mutations";
 import type { TokenRevocation } from "@/features/sources/schema";
@@ -34,6 +35,8 @@ export async function deleteSourceEverywhere(
   const isUnscheduled = source.wasActivated ? await removePullSchedulesNow(source.logTypes.map((logType) => ({ sourceId, logType }))) : true;
   // The token is revoked in Slack once Postgres no longer uses it.
   const tokenOutcome = await revokeTokenOfDeletedSource(source.accessToken, source.grantedClientId, sourceId);
+  // Whether a live token was left in Slack is for the record, not only for the page the admin sees.
+  await recordAudit(audit, { action: "source.token_after_delete", target: { type: "source", id: sourceId, label: source.name }, details: { token: tokenOutcome } });
   // If this stops half-way (the request times out, the process restarts), the worker finishes the
   // erasure: the audit entry committed with the delete says the events were to go (jobs.ts).
   const erased = input.keepEvents ? { events: 0, failures: 0 } : await deleteEventsOf(sourceId);
