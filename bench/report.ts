@@ -48,9 +48,16 @@ function verdict(result: EndpointResult): string {
 
 const formatMs = (value: number | undefined) => (value === undefined ? "—" : value.toFixed(1));
 
+/** Rows as plain text with aligned columns: the first and last left-aligned, the rest right-aligned. */
+export function formatRows(rows: readonly string[][]): string {
+  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const line = (row: readonly string[]) => row.map((cell, column) => (column === 0 || column === row.length - 1 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ").trimEnd();
+  return [line(rows[0]!), widths.map((width) => "-".repeat(width)).join("  "), ...rows.slice(1).map(line)].join("\n");
+}
+
 /** endpoint | p50 ms | p95 ms | target | verdict, as plain text with aligned columns. */
 export function formatTable(results: readonly EndpointResult[]): string {
-  const rows = [
+  return formatRows([
     ["endpoint", "p50 ms", "p95 ms", "p99 ms", "target", "verdict"],
     ...results.map((result) => [
       result.name,
@@ -60,10 +67,7 @@ export function formatTable(results: readonly EndpointResult[]): string {
       `< ${result.targetMs} ms`,
       verdict(result),
     ]),
-  ];
-  const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
-  const line = (row: string[]) => row.map((cell, column) => (column === 0 || column === row.length - 1 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join("  ").trimEnd();
-  return [line(rows[0]!), widths.map((width) => "-".repeat(width)).join("  "), ...rows.slice(1).map(line)].join("\n");
+  ]);
 }
 
 /** Written whole or not at all: a run interrupted while writing leaves the previous figures. */

@@ -1,10 +1,10 @@
 import { parseArgs } from "node:util";
 import { startEmulator } from "@/emulator/server";
 
-// `npm run emulator -- [--port 3400] [--seed 42] [--speed-up 1] [--paused] [--empty]`.
-// Flags win over EMULATOR_PORT / EMULATOR_SEED / EMULATOR_SPEED_UP.
+// `npm run emulator -- [--port 3400] [--seed 42] [--speed-up 1] [--latency-ms 0] [--paused] [--empty]`.
+// Flags win over EMULATOR_PORT / EMULATOR_SEED / EMULATOR_SPEED_UP / EMULATOR_LATENCY_MS.
 
-const USAGE = "usage: npm run emulator -- [--port N] [--host H] [--seed S] [--speed-up N] [--paused] [--empty]";
+const USAGE = "usage: npm run emulator -- [--port N] [--host H] [--seed S] [--speed-up N] [--latency-ms N] [--paused] [--empty]";
 
 function positiveNumber(value: string | undefined, name: string, fallback: number): number {
   if (value === undefined || value === "") return fallback;
@@ -23,6 +23,7 @@ async function main() {
       host: { type: "string" },
       seed: { type: "string" },
       "speed-up": { type: "string" },
+      "latency-ms": { type: "string" },
       paused: { type: "boolean" },
       empty: { type: "boolean" },
       help: { type: "boolean" },
@@ -37,6 +38,7 @@ async function main() {
     host: values.host ?? process.env.EMULATOR_HOST ?? "127.0.0.1",
     seed: values.seed ?? process.env.EMULATOR_SEED ?? 1,
     speedUp: positiveNumber(values["speed-up"] ?? process.env.EMULATOR_SPEED_UP, "--speed-up", 1) || 1,
+    latencyMs: positiveNumber(values["latency-ms"] ?? process.env.EMULATOR_LATENCY_MS, "--latency-ms", 0),
     traffic: { isPaused: Boolean(values.paused) },
     isEmpty: Boolean(values.empty),
   });

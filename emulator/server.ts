@@ -24,6 +24,12 @@ export type EmulatorOptions = {
   /** Skip the generated history (a world with no past events), for tests that count exactly. */
   isEmpty?: boolean;
   now?: () => number;
+  /**
+   * Milliseconds every Slack API answer waits before it is sent (OAuth, Web API, Audit API; never the
+   * control API). Slack answers in tens to hundreds of milliseconds; a benchmark of how many pulls a
+   * worker keeps in flight is meaningless against an emulator that answers at once.
+   */
+  latencyMs?: number;
   /** How long generated events are kept, in seconds (defaults: a day of audit events, 30 days of team logs). */
   retentionSeconds?: Partial<EmulatorState["retentionSeconds"]>;
 };
@@ -179,6 +185,8 @@ export function createEmulatorState(options: EmulatorOptions = {}): EmulatorStat
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const state = createEmulatorState(options);
   const limiter = createRateLimiter(state);
+  const latencyMs = options.latencyMs ?? 0;
+  if (!Number.isFinite(latencyMs) || latencyMs < 0) throw new Error("latencyMs must be a number of milliseconds, 0 or more");
   const sockets = new Set<Socket>();
   const hanging = new Set<ServerResponse>();
   const traffic = startTraffic(state);
@@ -222,6 +230,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
       const route = findRoute(context.method, context.path);
       if (route === null) return writeReply(response, GLITCH_PAGE);
+      if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
       // Only requests Slack would answer spend a fault, so a stray favicon request cannot use one up.
       const fault = takeFault(context);
       if (fault) {

@@ -313,7 +313,7 @@ describe("audit windows and pages (no Slack)", () => {
     expect(oldestSecondReached([...odd, { date_create: 1_500 }, { date_create: "1400" }, { date_create: 1_999.7 }], bounds)).toBe(1_400);
   });
 
-  it("sets aside records that cannot be stored instead of failing the page", () => {
+  it("sets aside records that cannot be stored instead of failing the page", async () => {
     const schema = getLogSchema(AUDIT)!;
     const valid = (id: string, extra: Record<string, unknown> = {}) => ({
       id,
@@ -326,7 +326,7 @@ describe("audit windows and pages (no Slack)", () => {
     });
     let deep: unknown = "bottom";
     for (let level = 0; level < 6_000; level += 1) deep = { deeper: deep };
-    const page = preparePage(schema, [valid("ok"), valid("deep", { details: deep }), valid("x".repeat(300)), valid("lone", { action: "login\ud800" })], {
+    const page = await preparePage(schema, [valid("ok"), valid("deep", { details: deep }), valid("x".repeat(300)), valid("lone", { action: "login\ud800" })], {
       source: { id: "s", label: "S" },
       parseTime: new Date(),
       dedupeKeyOf: (event) => event.id as string,

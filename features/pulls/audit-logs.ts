@@ -56,6 +56,11 @@ export type AuditPullContext = PullerContext & {
   logger: Logger;
 };
 
+/** A page commit that failed, kept as a value until the puller awaits it. */
+class CommitFailure {
+  constructor(readonly error: unknown) {}
+}
+
 /** Skew below this is covered by the overlap; above it a new window is planned on Slack's clock. */
 const CLOCK_SKEW_TOLERANCE_SECONDS = 5;
 
@@ -75,60 +80,81 @@ export async function pullAuditLogs(context: AuditPullContext): Promise<PullEnd>
 
   let resumeLatest = window.resumeLatest;
   let pending = fetchPage();
-  for (let isFirstPage = true; ; isFirstPage = false) {
-    const result = await pending;
-    if (stopSignal.aborted) {
-      // Whatever this request brought is dropped with it; the checkpoint still points before it.
-      await finishPullRun(session, runId, WORKER_STOPPING);
-      return WORKER_STOPPING;
-    }
-    if (!result.ok) {
-      const end = result.kind === "budget" ? result.end : describeSlackFailure(result, { logType, method: "audit/v1/logs" });
-      await finishPullRun(session, runId, end);
-      return end;
-    }
-    const { entries, nextCursor, serverTime } = result.page;
-    // A machine clock running ahead of Slack's would put the watermark (and a backfill's start) in
-    // Slack's future, and the next window would begin after events Slack records meanwhile. A new
-    // window is therefore planned again on Slack's clock (its Date header) and read from the start;
-    // Slack cannot hold events newer than its own clock, so nothing is lost by the first answer.
-    if (isFirstPage && !isResumed && serverTime !== null && serverTime < window.latest - CLOCK_SKEW_TOLERANCE_SECONDS) {
-      context.logger.warn({ sourceId: source.id, localTime: window.latest, slackTime: serverTime }, "this machine's clock is ahead of Slack's; the window is planned on Slack's time");
-      window = context.replan(serverTime).window;
-      bounds = { oldest: window.oldest, latest: window.resumeLatest };
-      resumeLatest = window.resumeLatest;
-      pending = fetchPage();
-      continue;
-    }
-    const isLastPage = nextCursor === "";
-    // Fetch the next page while this one is normalized and stored: Slack's time and Postgres's overlap.
-    if (!isLastPage) pending = fetchPage(nextCursor);
+  // Three stages overlap: Slack serves page N+2 while this process normalizes page N+1 and Postgres
+  // commits page N. Commits stay in order on the one session, so each checkpoint still covers
+  // exactly the pages before it. A commit's failure is held here until it is awaited, so that it
+  // is never an unhandled rejection while the next page is being fetched.
+  let committing: Promise<unknown> = Promise.resolve(null);
+  const settleCommit = async () => {
+    const outcome = await committing;
+    committing = Promise.resolve(null);
+    if (outcome instanceof CommitFailure) throw outcome.error;
+  };
+  try {
+    for (let isFirstPage = true; ; isFirstPage = false) {
+      const result = await pending;
+      if (stopSignal.aborted) {
+        // Whatever this request brought is dropped with it; the checkpoint still points before it.
+        await settleCommit();
+        await finishPullRun(session, runId, WORKER_STOPPING);
+        return WORKER_STOPPING;
+      }
+      if (!result.ok) {
+        await settleCommit();
+        const end = result.kind === "budget" ? result.end : describeSlackFailure(result, { logType, method: "audit/v1/logs" });
+        await finishPullRun(session, runId, end);
+        return end;
+      }
+      const { entries, nextCursor, serverTime } = result.page;
+      // A machine clock running ahead of Slack's would put the watermark (and a backfill's start) in
+      // Slack's future, and the next window would begin after events Slack records meanwhile. A new
+      // window is therefore planned again on Slack's clock (its Date header) and read from the start;
+      // Slack cannot hold events newer than its own clock, so nothing is lost by the first answer.
+      if (isFirstPage && !isResumed && serverTime !== null && serverTime < window.latest - CLOCK_SKEW_TOLERANCE_SECONDS) {
+        context.logger.warn({ sourceId: source.id, localTime: window.latest, slackTime: serverTime }, "this machine's clock is ahead of Slack's; the window is planned on Slack's time");
+        window = context.replan(serverTime).window;
+        bounds = { oldest: window.oldest, latest: window.resumeLatest };
+        resumeLatest = window.resumeLatest;
+        pending = fetchPage();
+        continue;
+      }
+      const isLastPage = nextCursor === "";
+      if (!isLastPage) pending = fetchPage(nextCursor);
 
-    const prepared = preparePage(context.schema, entries, {
-      source,
-      parseTime: new Date(),
-      dedupeKeyOf: (event) => (typeof event.id === "string" ? event.id : null),
-    });
-    const reached = oldestSecondReached(entries, bounds);
-    if (reached !== null) resumeLatest = Math.min(resumeLatest, reached);
-    const next: AuditCheckpoint = isLastPage
-      ? { watermark: context.replayId ? checkpoint.watermark : Math.max(checkpoint.watermark ?? 0, window.latest), window: null }
-      : { watermark: checkpoint.watermark, window: { ...window, resumeLatest } };
-    const isStopping = !isLastPage && stopSignal.aborted;
-    await commitPage(session, {
-      runId,
-      source,
-      logType,
-      fetched: entries.length,
-      events: prepared.events,
-      failures: prepared.failures,
-      checkpoint: next,
-      ...(context.replayId ? { replayId: context.replayId } : {}),
-      window: { oldest: new Date(window.oldest * 1000), latest: new Date(window.latest * 1000) },
-      ...(isLastPage ? { finish: { outcome: "SUCCEEDED" as const } } : {}),
-      ...(isStopping ? { finish: WORKER_STOPPING } : {}),
-    });
-    if (isLastPage) return { outcome: "SUCCEEDED" };
-    if (isStopping) return WORKER_STOPPING;
+      const prepared = await preparePage(context.schema, entries, {
+        source,
+        parseTime: new Date(),
+        dedupeKeyOf: (event) => (typeof event.id === "string" ? event.id : null),
+      });
+      const reached = oldestSecondReached(entries, bounds);
+      if (reached !== null) resumeLatest = Math.min(resumeLatest, reached);
+      const next: AuditCheckpoint = isLastPage
+        ? { watermark: context.replayId ? checkpoint.watermark : Math.max(checkpoint.watermark ?? 0, window.latest), window: null }
+        : { watermark: checkpoint.watermark, window: { ...window, resumeLatest } };
+      const page = {
+        runId,
+        source,
+        logType,
+        fetched: entries.length,
+        events: prepared.events,
+        failures: prepared.failures,
+        checkpoint: next,
+        ...(context.replayId ? { replayId: context.replayId } : {}),
+        window: { oldest: new Date(window.oldest * 1000), latest: new Date(window.latest * 1000) },
+      };
+      await settleCommit();
+      const isStopping = !isLastPage && stopSignal.aborted;
+      const finish = isLastPage ? { finish: { outcome: "SUCCEEDED" as const } } : isStopping ? { finish: WORKER_STOPPING } : {};
+      committing = commitPage(session, { ...page, ...finish }).catch((error: unknown) => new CommitFailure(error));
+      if (isLastPage || isStopping) {
+        await settleCommit();
+        return isLastPage ? { outcome: "SUCCEEDED" } : WORKER_STOPPING;
+      }
+    }
+  } catch (error) {
+    // Whatever failed, the commit in flight finishes (or fails) before the caller records the run
+    // on this same session and hands the connection back: never mid-transaction.
+    await committing;
+    throw error;
   }
 }

@@ -2,7 +2,7 @@ import { readSecret } from "@/features/secrets/data";
 import type { PullSession } from "@/features/pulls/mutations";
 import type { PullRunSummary } from "@/features/pulls/schema";
 import { isLogType, SOURCE_SECRET, sourceSecretAddress, type LogType } from "@/features/sources/schema";
-import { db } from "@/lib/db";
+import { db, getPool } from "@/lib/db";
 
 /** What a pull needs to know about its source. The token is decrypted here and goes only to Slack. */
 export async function loadPullSource(sourceId: string) {
@@ -36,28 +36,53 @@ export async function readCheckpoint(session: PullSession, sourceId: string, log
   return rows[0]?.state ?? null;
 }
 
+/** A run as the worker logs and judges it, read after every pull (through pg: Prisma's per-query cost adds up over a fleet). */
 export async function findPullRun(runId: string): Promise<PullRunSummary | null> {
-  const run = await db.pullRun.findUnique({ where: { id: runId } });
+  const { rows } = await getPool().query<{
+    id: string;
+    source_id: string;
+    log_type: string;
+    trigger: PullRunSummary["trigger"];
+    replay_id: string | null;
+    attempt: number;
+    started_at: string;
+    finished_at: string | null;
+    window_oldest: string | null;
+    window_latest: string | null;
+    pages: number;
+    fetched: number;
+    stored: number;
+    duplicates: number;
+    failures: number;
+    outcome: PullRunSummary["outcome"];
+    error_code: string | null;
+    error: string | null;
+  }>(
+    `SELECT id, source_id, log_type, trigger::text, replay_id, attempt, pages, fetched, stored, duplicates, failures, outcome::text, error_code, error,
+            ${["started_at", "finished_at", "window_oldest", "window_latest"].map((column) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS ${column}`).join(", ")}
+     FROM pull_runs WHERE id = $1`,
+    [runId],
+  );
+  const run = rows[0];
   if (!run) return null;
-  const iso = (date: Date | null) => (date ? date.toISOString() : null);
   return {
     id: run.id,
-    sourceId: run.sourceId,
-    logType: run.logType,
+    sourceId: run.source_id,
+    logType: run.log_type,
     trigger: run.trigger,
-    replayId: run.replayId,
+    replayId: run.replay_id,
     attempt: run.attempt,
-    startedAt: run.startedAt.toISOString(),
-    finishedAt: iso(run.finishedAt),
-    windowOldest: iso(run.windowOldest),
-    windowLatest: iso(run.windowLatest),
+    startedAt: run.started_at,
+    finishedAt: run.finished_at,
+    windowOldest: run.window_oldest,
+    windowLatest: run.window_latest,
     pages: run.pages,
     fetched: run.fetched,
     stored: run.stored,
     duplicates: run.duplicates,
     failures: run.failures,
     outcome: run.outcome,
-    errorCode: run.errorCode,
+    errorCode: run.error_code,
     error: run.error,
   };
 }

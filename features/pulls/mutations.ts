@@ -2,7 +2,7 @@ import type { PoolClient } from "pg";
 import { recordAudit } from "@/features/audit/mutations";
 import type { AuditContext } from "@/features/audit/schema";
 import type { ClassificationFailureInput, PullOutcome, PullRequest, ReplayRequest } from "@/features/pulls/schema";
-import { db, getPool } from "@/lib/db";
+import { db, withAdvisoryLock } from "@/lib/db";
 import type { ReplayStatus } from "@/lib/generated/prisma/enums";
 
 // Writes of the pull engine. The hot path is raw SQL through one pg connection per pull, because two
@@ -20,31 +20,7 @@ export type PullSession = PoolClient;
  * workers (or a worker and `tributary pull`) can never walk the same window at once.
  */
 export async function withPullLock<T>(sourceId: string, logType: string, work: (session: PullSession) => Promise<T>): Promise<{ isLocked: true; value: T } | { isLocked: false }> {
-  const session = await getPool().connect();
-  let isBroken = false;
-  // pg-pool listens for errors on idle connections only. A pull holds its connection through
-  // Slack calls, and a Postgres restart meanwhile emits 'error' here: unheard, it would crash the
-  // worker and every pull in it. The failure then surfaces on the next query instead.
-  const onConnectionError = () => {
-    isBroken = true;
-  };
-  session.on("error", onConnectionError);
-  try {
-    const key = `pull:${sourceId}:${logType}`;
-    const { rows } = await session.query<{ locked: boolean }>("SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked", [key]);
-    if (!rows[0]?.locked) return { isLocked: false };
-    try {
-      return { isLocked: true, value: await work(session) };
-    } finally {
-      await session.query("SELECT pg_advisory_unlock(hashtextextended($1, 0))", [key]).catch(() => {
-        // The connection is gone, and the lock with it; make sure the pool does not reuse it.
-        isBroken = true;
-      });
-    }
-  } finally {
-    session.removeListener("error", onConnectionError);
-    session.release(isBroken);
-  }
+  return withAdvisoryLock(`pull:${sourceId}:${logType}`, work);
 }
 
 /** A statement Postgres refused or a connection that broke, as opposed to a bug in Tributary. */
@@ -60,24 +36,40 @@ export function isDatabaseError(error: unknown): boolean {
  * died: this session holds the lock, so no live process can be running them.
  */
 export async function startPullRun(session: PullSession, request: PullRequest, window: { oldest: Date; latest: Date } | null): Promise<{ runId: string; abandoned: number }> {
-  // A replay has its own lock, so it may run beside the pair's regular pull: each abandons only its own kind.
-  const abandoned = await session.query(
-    `UPDATE pull_runs SET outcome = 'ABANDONED', finished_at = now(),
-       error = 'The worker running this pull stopped before it finished; the next run continued from its last stored page.'
-     WHERE source_id = $1 AND log_type = $2 AND outcome = 'RUNNING' AND replay_id IS NOT DISTINCT FROM $3`,
-    [request.sourceId, request.logType, request.replayId ?? null],
-  );
-  const { rows } = await session.query<{ id: string }>(
-    `INSERT INTO pull_runs (id, source_id, log_type, trigger, job_id, attempt, worker_id, window_oldest, window_latest, replay_id)
+  // A replay has its own lock, so it may run beside the pair's regular pull: each abandons only its
+  // own kind. One statement (and one commit) rather than two: a large fleet starts thousands of runs
+  // a minute, and every round trip of each is paid again and again.
+  const { rows } = await session.query<{ id: string; abandoned: number }>(
+    `WITH abandoned AS (
+       UPDATE pull_runs SET outcome = 'ABANDONED', finished_at = now(),
+         error = 'The worker running this pull stopped before it finished; the next run continued from its last stored page.'
+       WHERE source_id = $1 AND log_type = $2 AND outcome = 'RUNNING' AND replay_id IS NOT DISTINCT FROM $9
+       RETURNING 1
+     )
+     INSERT INTO pull_runs (id, source_id, log_type, trigger, job_id, attempt, worker_id, window_oldest, window_latest, replay_id)
      VALUES ('run_' || replace(gen_random_uuid()::text, '-', ''), $1, $2, $3::"PullTrigger", $4, $5, $6, $7, $8, $9)
-     RETURNING id`,
+     RETURNING id, (SELECT count(*)::int FROM abandoned) AS abandoned`,
     [request.sourceId, request.logType, request.trigger, request.jobId ?? null, request.attempt ?? 1, request.workerId ?? null, window?.oldest ?? null, window?.latest ?? null, request.replayId ?? null],
   );
-  return { runId: rows[0]!.id, abandoned: abandoned.rowCount ?? 0 };
+  return { runId: rows[0]!.id, abandoned: rows[0]!.abandoned };
 }
 
-/** One normalized event ready to store. `json` is the event already serialized (checked storable). */
-export type StorableEvent = { dedupeKey: string; eventTime: Date; json: string };
+/**
+ * One normalized event ready to store: `json` is the event already serialized (checked storable),
+ * and the columns beside it are taken from it in the worker, so Postgres does not dig them out of
+ * each event again.
+ */
+export type StorableEvent = {
+  dedupeKey: string;
+  eventTime: Date;
+  rowId: string;
+  parseTime: string;
+  action: string | null;
+  ipAddresses: readonly string[];
+  emails: readonly string[];
+  usernames: readonly string[];
+  json: string;
+};
 
 export type PageCommit = {
   runId: string;
@@ -104,6 +96,14 @@ export type PageCommit = {
   finish?: { outcome: Extract<PullOutcome, "SUCCEEDED" | "INCOMPLETE">; errorCode?: string; error?: string };
 };
 
+/**
+ * A Postgres text[] literal with every element quoted, so braces, commas, quotes and spaces in an
+ * email or username stay inside their element (only `"` and `\` need escaping within quotes).
+ */
+export function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((value) => `"${value.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+}
+
 /** The source of a pull was deleted while it ran; the page is dropped with it. */
 export class SourceDeletedError extends Error {
   constructor(sourceId: string) {
@@ -128,9 +128,23 @@ export async function commitPage(session: PullSession, page: PageCommit): Promis
     let stored = 0;
     let newest: Date | null = null;
     if (page.events.length > 0) {
-      // One JSON document for the page, unpacked in SQL: a single round trip and a single parse,
-      // where a parameter per column would make pg escape every event into an array literal.
-      const document = `[${page.events.map((event) => `{"k":${JSON.stringify(event.dedupeKey)},"t":"${event.eventTime.toISOString()}","e":${event.json}}`).join(",")}]`;
+      // Two documents for the page, unpacked in SQL: one round trip and no per-value escaping of
+      // the events (a parameter per column would make pg escape every event into an array literal).
+      // The small columns travel apart from the events, so each event is parsed once, by the jsonb
+      // input itself, rather than parsed into one huge jsonb value and copied out of it again.
+      const columns = JSON.stringify(
+        page.events.map((event) => [
+          event.dedupeKey,
+          event.eventTime.toISOString(),
+          event.rowId,
+          event.parseTime,
+          event.action,
+          textArrayLiteral(event.ipAddresses),
+          textArrayLiteral(event.emails),
+          textArrayLiteral(event.usernames),
+        ]),
+      );
+      const bodies = `[${page.events.map((event) => event.json).join(",")}]`;
       // Data-modifying CTEs share one snapshot; `inserted` reads what `fresh` returns, so an event is
       // stored only for a combination this very statement added to the seen set.
       const firstSightings = page.isFirstSightingOnly
@@ -141,22 +155,20 @@ export async function commitPage(session: PullSession, page: PageCommit): Promis
         : `, candidates AS (SELECT * FROM input)`;
       const { rows } = await session.query<{ stored: number; newest: Date | null }>(
         `WITH input AS (
-           SELECT x->>'k' AS dedupe_key, (x->>'t')::timestamptz AS event_time, x->'e' AS event
-           FROM jsonb_array_elements($1::jsonb) AS x
+           SELECT c->>0 AS dedupe_key, (c->>1)::timestamptz AS event_time, c->>2 AS row_id, (c->>3)::timestamptz AS parse_time, c->>4 AS action,
+                  (c->>5)::text[] AS ip_addresses, (c->>6)::text[] AS emails, (c->>7)::text[] AS usernames, body::jsonb AS event
+           FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS page_columns(c, n)
+           JOIN json_array_elements($6::json) WITH ORDINALITY AS page_bodies(body, n) USING (n)
          )${firstSightings}, inserted AS (
            INSERT INTO events (p_source_id, p_source_label, p_log_type, p_row_id, p_event_time, p_parse_time,
                                p_any_ip_addresses, p_any_emails, p_any_usernames, dedupe_key, event, pull_run_id, action)
-           SELECT $2, $3, $4, event->>'p_row_id', event_time, (event->>'p_parse_time')::timestamptz,
-                  ARRAY(SELECT jsonb_array_elements_text(event->'p_any_ip_addresses')),
-                  ARRAY(SELECT jsonb_array_elements_text(event->'p_any_emails')),
-                  ARRAY(SELECT jsonb_array_elements_text(event->'p_any_usernames')),
-                  dedupe_key, event, $5, COALESCE(event->>'action', event->>'change_type')
+           SELECT $2, $3, $4, row_id, event_time, parse_time, ip_addresses, emails, usernames, dedupe_key, event, $5, action
            FROM candidates
-           ON CONFLICT (p_source_id, p_log_type, dedupe_key) DO NOTHING
+           ON CONFLICT (p_source_id, p_log_type, dedupe_key, p_event_time) DO NOTHING
            RETURNING p_event_time
          )
          SELECT count(*)::int AS stored, max(p_event_time) AS newest FROM inserted`,
-        [document, page.source.id, page.source.label, page.logType, page.runId],
+        [columns, page.source.id, page.source.label, page.logType, page.runId, bodies],
       );
       stored = rows[0]?.stored ?? 0;
       newest = rows[0]?.newest ?? null;

@@ -222,7 +222,7 @@ export async function pullTeamLogs(context: TeamLogsPullContext): Promise<PullEn
     isNewWalk = false;
     const decision = isAccess ? nextAccessPage(records, walk, { pages, nextCursor }, context.pageSize) : nextIntegrationPage(records, walk, pages, context.pageSize);
     if (decision.warning) context.warn(decision.warning);
-    const prepared = preparePage(context.schema, decision.keep, {
+    const prepared = await preparePage(context.schema, decision.keep, {
       source,
       parseTime: new Date(),
       dedupeKeyOf: isAccess ? accessCombinationKey : integrationEntryKey,

@@ -5,6 +5,7 @@ import { updateReplayStatus } from "@/features/pulls/mutations";
 import type { PullEnd } from "@/features/pulls/pull-end";
 import { PULL_SKIP_MESSAGES } from "@/features/pulls/schema";
 import type { WorkerIdentity } from "@/features/system/schema";
+import { scheduledDueTime, type WorkerMetrics } from "@/lib/metrics/worker";
 import { PULL_JOB, pullPayloadSchema, REPLAY_JOB, replayPayloadSchema, type PullPayload } from "@/lib/queue/queues";
 
 /** A retryable pull failure: BullMQ tries the job again with backoff and jitter; the run is already recorded. */
@@ -30,11 +31,16 @@ async function settle(job: Job, token: string | undefined, end: Exclude<PullEnd,
   if (end.outcome === "FAILED") throw new UnrecoverableError(`${end.errorCode}: ${end.error}`);
 }
 
-export function createPullsProcessor(identity: WorkerIdentity, options: { stopSignal: AbortSignal; removeScheduler: (payload: PullPayload) => Promise<unknown> }) {
+export function createPullsProcessor(identity: WorkerIdentity, options: { stopSignal: AbortSignal; removeScheduler: (payload: PullPayload) => Promise<unknown>; metrics?: WorkerMetrics }) {
   async function processPull(job: Job, logger: Logger, token?: string) {
     const payload = pullPayloadSchema.safeParse(job.data);
     if (!payload.success) throw new UnrecoverableError(`invalid pull payload: ${payload.error.issues[0]?.message}`);
+    // Lag is the schedule's, measured once, at the job's first start: a retry, or a resume after a
+    // Retry-After (moveToDelayed keeps attemptsMade at 0 but starts the job again), is late on purpose.
+    const dueAt = job.attemptsStarted === 1 && job.attemptsMade === 0 ? scheduledDueTime(job.id) : null;
+    if (dueAt !== null) options.metrics?.observeScheduleLag(payload.data.logType, ((job.processedOn ?? Date.now()) - dueAt) / 1000);
     const request = { ...payload.data, trigger: "SCHEDULED" as const, jobId: job.id, attempt: job.attemptsMade + 1, workerId: identity.workerId };
+    const startedAt = performance.now();
     const result = await runPull(request, logger.child({ sourceId: request.sourceId, logType: request.logType }), { stopSignal: options.stopSignal });
     if (result.status === "skipped") {
       logger.info({ sourceId: request.sourceId, logType: request.logType, reason: result.reason }, `pull skipped: ${PULL_SKIP_MESSAGES[result.reason]}`);
@@ -45,6 +51,16 @@ export function createPullsProcessor(identity: WorkerIdentity, options: { stopSi
       return;
     }
     const { run, end } = result;
+    options.metrics?.observePull({
+      sourceId: request.sourceId,
+      logType: request.logType,
+      outcome: run.outcome,
+      stored: run.stored,
+      duplicates: run.duplicates,
+      failures: run.failures,
+      durationSeconds: (performance.now() - startedAt) / 1000,
+      errorCode: end.outcome === "SUCCEEDED" ? null : end.errorCode,
+    });
     const summary = { runId: run.id, outcome: run.outcome, pages: run.pages, fetched: run.fetched, stored: run.stored, duplicates: run.duplicates, failures: run.failures };
     if (end.outcome === "SUCCEEDED") {
       logger.info(summary, "pull finished");
