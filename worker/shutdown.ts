@@ -1,10 +1,10 @@
 import type { Server } from "node:http";
 import type { Queue, Worker } from "bullmq";
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { disconnectDatabase } from "@/lib/db";
+import type { RedisClient } from "@/lib/redis-client";
 
-export type Resources = { workers: Worker[]; queues: Queue[]; redis: Redis; healthServer?: Server; timers: NodeJS.Timeout[]; closeOthers?: () => Promise<void> };
+export type Resources = { workers: Worker[]; queues: Queue[]; redis: RedisClient; healthServer?: Server; timers: NodeJS.Timeout[]; closeOthers?: () => Promise<void> };
 
 // A job still running after this is abandoned; BullMQ's stalled-job check hands it to another worker.
 const SHUTDOWN_TIMEOUT_MS = 25_000;

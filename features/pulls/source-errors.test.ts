@@ -347,7 +347,14 @@ describe("through the queue", () => {
     };
     const worker = startCommand(["tsx", "worker/index.ts"], { ...environment, WORKER_HEALTH_PORT: String(await freePort()) });
     try {
-      await waitUntil(async () => (await db.event.count({ where: { sourceId } })) === count, 180_000, 500);
+      await waitUntil(async () => (await db.event.count({ where: { sourceId } })) === count, 180_000, 500).catch(async (error: unknown) => {
+        // What the pulls did instead, and the worker's last words: a CI log shows little more.
+        const stored = await db.event.count({ where: { sourceId } });
+        const runs = await db.pullRun.findMany({ where: { sourceId }, orderBy: { startedAt: "asc" }, select: { outcome: true, attempt: true, stored: true, errorCode: true, error: true } });
+        const summary = runs.map((run) => `${run.outcome}#${run.attempt} +${run.stored}${run.errorCode ? ` ${run.errorCode}: ${run.error?.slice(0, 60)}` : ""}`).join("\n  ");
+        const lastLines = worker.output().stdout.trim().split("\n").slice(-15).join("\n  ");
+        throw new Error(`${String(error)}: ${stored} of ${count} stored; runs:\n  ${summary}\nworker's last lines:\n  ${lastLines}`);
+      });
       const truth = await auditGroundTruth(slack);
       expect(truth).toHaveLength(count);
       expect(await storedAuditIds(sourceId)).toEqual(truth.map((event) => event.id).sort());

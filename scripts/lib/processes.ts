@@ -33,7 +33,7 @@ export function startProcess(
   name: string,
   command: string,
   args: string[],
-  options: { env: NodeJS.ProcessEnv; colorIndex?: number; pretty?: boolean; onLine?: (line: string) => void },
+  options: { env: NodeJS.ProcessEnv; colorIndex?: number; pretty?: boolean; onLine?: (line: string) => void; shouldEcho?: (line: string) => boolean },
 ): ManagedProcess {
   const child = spawn(command, args, { env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   const color = process.stdout.isTTY ? COLORS[(options.colorIndex ?? 0) % COLORS.length] : "";
@@ -41,6 +41,7 @@ export function startProcess(
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream! }).on("line", (line) => {
       options.onLine?.(line);
+      if (options.shouldEcho && !options.shouldEcho(line)) return;
       process.stdout.write(`${prefix}${options.pretty === false ? line : formatLogLine(line)}\n`);
     });
   }
