@@ -1,8 +1,8 @@
 import { randomBytes } from "node:crypto";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { readFileSync } from "node:fs";
 import { expect, test, type APIRequestContext, type Browser } from "@playwright/test";
 import { PERMISSIONS, type Permission } from "@/features/auth/permissions";
+import { discoverPages, discoverRoutes, routePattern, samplePath as samplePathWith } from "./fixtures/routes";
 import { disableUser, seedUser, signInViaApi, testDatabase } from "./fixtures/users";
 
 // The authorization matrix, generated from what the build can actually serve: every page and route
@@ -10,7 +10,9 @@ import { disableUser, seedUser, signInViaApi, testDatabase } from "./fixtures/us
 // kind of caller. An entry missing from the policy below fails the suite, so a new route or action
 // cannot ship without someone deciding who may use it.
 
-type Access = Permission | "public";
+// "api-token": /api/v1, which reads only `Authorization: Bearer trb_…` and never a session cookie,
+// so every caller here, admin included, gets 401 (e2e/api-tokens.spec.ts calls it with a token).
+type Access = Permission | "public" | "api-token";
 type Caller = "anonymous" | "analyst" | "admin" | "disabled admin";
 const CALLERS: Caller[] = ["anonymous", "analyst", "admin", "disabled admin"];
 
@@ -25,6 +27,7 @@ const PAGE_POLICY: Record<string, Access> = {
   "/settings": "settings:read",
   "/settings/users": "users:manage",
   "/settings/audit": "audit:read",
+  "/settings/api-tokens": "api-tokens:manage",
   "/sources/new": "sources:manage",
   "/sources/new/slack": "sources:manage",
   "/sources/[id]": "console:read",
@@ -41,11 +44,27 @@ const PAGE_POLICY: Record<string, Access> = {
 
 const ROUTE_POLICY: Record<string, Access> = {
   "GET /api/healthz": "public",
+  // Probed by load balancers without a session; says which check failed, never why.
+  "GET /api/readyz": "public",
   // next-auth's own endpoints (sign-in, CSRF token, session) must be reachable signed out.
   "GET /api/auth/[...nextauth]": "public",
   "POST /api/auth/[...nextauth]": "public",
   "GET /api/system/status": "console:read",
+  // Prometheus' text format; a scraper may use METRICS_TOKEN instead (e2e/operations.spec.ts).
+  "GET /api/metrics": "metrics:read",
   "GET /api/users": "users:manage",
+  "GET /api/api-tokens": "api-tokens:manage",
+  // Describes the API and holds no secrets: clients read it before they have a token.
+  "GET /api/v1/openapi.json": "public",
+  "GET /api/v1/sources": "api-token",
+  "POST /api/v1/sources": "api-token",
+  "GET /api/v1/sources/[id]": "api-token",
+  "PATCH /api/v1/sources/[id]": "api-token",
+  "DELETE /api/v1/sources/[id]": "api-token",
+  "PUT /api/v1/sources/[id]/credentials": "api-token",
+  "POST /api/v1/sources/[id]/authorize": "api-token",
+  "GET /api/v1/sources/[id]/runs": "api-token",
+  "GET /api/v1/events": "api-token",
   "GET /api/audit": "audit:read",
   "GET /api/events": "console:read",
   // Streams NDJSON or CSV; unfiltered, the last 24 hours.
@@ -59,6 +78,18 @@ const ROUTE_POLICY: Record<string, Access> = {
   "GET /api/sources/[id]/audit": "console:read",
   // Slack sends the browser here: answered with redirects to pages, never JSON (checked below).
   "GET /api/oauth/slack/callback": "sources:manage",
+  // Bull Board: its pages, files and JSON API (e2e/queues.spec.ts has the pages and the origin check).
+  "GET /admin/queues/[[...path]]": "queues:manage",
+  "POST /admin/queues/[[...path]]": "queues:manage",
+  "PUT /admin/queues/[[...path]]": "queues:manage",
+  "PATCH /admin/queues/[[...path]]": "queues:manage",
+};
+
+/** What an allowed caller gets when it is not 200: the board has no change at its sample path, so its own 404, past every check. */
+const ALLOWED_STATUS: Record<string, number> = {
+  "POST /admin/queues/[[...path]]": 404,
+  "PUT /admin/queues/[[...path]]": 404,
+  "PATCH /admin/queues/[[...path]]": 404,
 };
 
 /** Routes a browser navigates to: a refusal is a redirect to a page that explains it, not JSON. */
@@ -87,11 +118,13 @@ const ACTION_POLICY: Record<string, Access> = {
   "features/wizard/actions.ts#startGrantAction": "sources:manage",
   "features/wizard/actions.ts#finishSetupAction": "sources:manage",
   "features/wizard/actions.ts#discardDraftAction": "sources:manage",
+  "features/api-tokens/actions.ts#createApiTokenAction": "api-tokens:manage",
+  "features/api-tokens/actions.ts#revokeApiTokenAction": "api-tokens:manage",
 };
 
 // A value for each dynamic segment, so the route can be requested. "[id]" is a real source, created
 // before the requests, so an allowed caller gets the page and not a 404.
-const SAMPLE_SEGMENTS: Record<string, string> = { "[token]": "not-a-real-token-000000000000", "[...nextauth]": "session" };
+const SAMPLE_SEGMENTS: Record<string, string> = { "[token]": "not-a-real-token-000000000000", "[...nextauth]": "session", "[[...path]]": "api/queues" };
 
 test.beforeAll(async () => {
   const name = `Authorization matrix ${randomBytes(6).toString("hex")}`;
@@ -102,38 +135,7 @@ test.beforeAll(async () => {
   SAMPLE_SEGMENTS["[id]"] = source.id;
 });
 
-function filesNamed(directory: string, name: string): string[] {
-  return readdirSync(directory, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(directory, entry.name);
-    return entry.isDirectory() ? filesNamed(path, name) : entry.name === name ? [path] : [];
-  });
-}
-
-function routePattern(file: string): string {
-  const segments = relative("app", file).split(sep).slice(0, -1).filter((segment) => !/^\(.*\)$/.test(segment));
-  return `/${segments.join("/")}`;
-}
-
-const samplePath = (pattern: string) => pattern.replace(/\[[^\]]+\]/g, (segment) => SAMPLE_SEGMENTS[segment] ?? "sample");
-
-function discoverPages(): string[] {
-  return filesNamed("app", "page.tsx").map(routePattern).sort();
-}
-
-const HTTP_METHODS = "GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS";
-
-function discoverRoutes(): string[] {
-  return filesNamed("app", "route.ts")
-    .flatMap((file) => {
-      const source = readFileSync(file, "utf8");
-      // `export async function GET` or `export { handler as GET, handler as POST }` (next-auth).
-      const declared = source.matchAll(new RegExp(`export\\s+(?:async\\s+)?(?:function|const)\\s+(${HTTP_METHODS})\\b`, "g"));
-      const reexported = source.matchAll(new RegExp(`\\bas\\s+(${HTTP_METHODS})\\b`, "g"));
-      const methods = new Set([...declared, ...reexported].map((match) => match[1]!));
-      return [...methods].map((method) => `${method} ${routePattern(file)}`);
-    })
-    .sort();
-}
+const samplePath = (pattern: string) => samplePathWith(pattern, SAMPLE_SEGMENTS);
 
 type ActionEntry = { id: string; key: string; pagePath: string };
 
@@ -150,6 +152,7 @@ function discoverActions(): ActionEntry[] {
 
 function isAllowed(access: Access, caller: Caller): boolean {
   if (access === "public") return true;
+  if (access === "api-token") return false;
   const role = caller === "admin" ? "ADMIN" : caller === "analyst" ? "ANALYST" : null;
   return role !== null && (PERMISSIONS[access] as readonly string[]).includes(role);
 }
@@ -208,11 +211,12 @@ test("route handlers answer 401 JSON signed out and 403 JSON for a role without 
       const response = await contexts[caller].fetch(samplePath(pattern), { method, maxRedirects: 0 });
       const label = `${caller} ${route}`;
       const isSignedIn = caller === "admin" || caller === "analyst";
-      if (!isSignedIn) {
+      if (!isSignedIn || access === "api-token") {
         expect(response.status(), label).toBe(401);
         expect(((await response.json()) as { error: { code: string } }).error.code, label).toBe("unauthorized");
+        if (access === "api-token") expect(response.headers()["www-authenticate"], label).toBe('Bearer realm="tributary"');
       } else if (isAllowed(access, caller)) {
-        expect(response.status(), label).toBe(200);
+        expect(response.status(), label).toBe(ALLOWED_STATUS[route] ?? 200);
       } else {
         expect(response.status(), label).toBe(403);
         expect(((await response.json()) as { error: { code: string } }).error.code, label).toBe("forbidden");

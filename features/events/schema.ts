@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LOG_TYPES, sourceIdSchema } from "@/features/sources/schema";
+import { isQueryableTime } from "@/lib/keyset-cursor";
 
 // The event explorer's filters, as the API reads them and as the page's URL carries them.
 // Isomorphic: the explorer builds its URLs and API calls with the same names the server parses.
@@ -24,11 +25,19 @@ const optionalText = (max: number, message: string) =>
 // An empty form field arrives as "": the same as leaving the filter out.
 const blankAsMissing = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
 
-const optionalTime = (message: string) => blankAsMissing(z.iso.datetime({ offset: true, error: message }).transform((value) => new Date(value)));
+// "0000-01-01T00:00:00Z" is valid ISO 8601, and an offset can push 9999-12-31 into year 10000; both
+// would fail the query (a 500) rather than match nothing, so they are refused here with a reason.
+const optionalTime = (label: "From" | "To") =>
+  blankAsMissing(
+    z.iso
+      .datetime({ offset: true, error: `${label} must be an ISO-8601 time with an offset, such as 2026-12-01T00:00:00Z` })
+      .transform((value) => new Date(value))
+      .refine(isQueryableTime, `${label} must be a time between the years 0001 and 9999 (UTC)`),
+  );
 
 const eventFilterFields = {
-  from: optionalTime("From must be an ISO-8601 time with an offset, such as 2026-12-01T00:00:00Z"),
-  to: optionalTime("To must be an ISO-8601 time with an offset, such as 2026-12-01T00:00:00Z"),
+  from: optionalTime("From"),
+  to: optionalTime("To"),
   sourceId: blankAsMissing(sourceIdSchema),
   logType: blankAsMissing(z.enum(LOG_TYPES, { error: `Log type must be one of ${LOG_TYPES.join(", ")}` })),
   action: optionalText(EVENT_ACTION_MAX, `An action is at most ${EVENT_ACTION_MAX} characters`),
@@ -107,7 +116,7 @@ export function decodeEventCursor(cursor: string): { eventTime: Date; id: string
   const [time, id, ...rest] = Buffer.from(cursor, "base64url").toString("utf8").split("|");
   if (!time || !id || rest.length > 0 || !CURSOR_ID.test(id) || BigInt(id) > 9_223_372_036_854_775_807n) return null;
   const eventTime = new Date(time);
-  return Number.isNaN(eventTime.getTime()) ? null : { eventTime, id };
+  return isQueryableTime(eventTime) ? { eventTime, id } : null;
 }
 
 // ---- the page's URL --------------------------------------------------------------------------------

@@ -119,7 +119,8 @@ describe("source dashboard data", () => {
     const { sourceId } = await createAuditSource(slack, { backfillMinutes: 60, name: `Gone ${uniqueSuffix()}` });
     const run = await db.pullRun.create({ data: { sourceId, logType: AUDIT, trigger: "SCHEDULED" } });
     await db.source.delete({ where: { id: sourceId } });
-    const event = { dedupeKey: "late", eventTime: new Date(), json: JSON.stringify({ p_row_id: "late", p_parse_time: new Date().toISOString() }) };
+    const parseTime = new Date().toISOString();
+    const event = { dedupeKey: "late", eventTime: new Date(), rowId: "late", parseTime, action: null, ipAddresses: [], emails: [], usernames: [], json: JSON.stringify({ p_row_id: "late", p_parse_time: parseTime }) };
     const attempt = await withPullLock(sourceId, AUDIT, (session) =>
       commitPage(session, { source: { id: sourceId, label: "Gone" }, logType: AUDIT, runId: run.id, events: [event], failures: [], fetched: 1, checkpoint: {} }).then(
         () => null,

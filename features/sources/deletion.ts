@@ -2,7 +2,7 @@ import { recordAudit } from "@/features/audit/mutations";
 import type { AuditContext } from "@/features/audit/schema";
 import { deleteEventsOf, deleteSource, type SourceDeletionRefusal } from "@/features/sources/mutations";
 import type { TokenRevocation } from "@/features/sources/schema";
-import { revokeTokenOfDeletedSource } from "@/features/wizard/slack-grant";
+import { revokeUnusedToken } from "@/features/wizard/slack-grant";
 import { removePullSchedulesNow } from "@/lib/queue/producer";
 
 // Deleting a source from its settings, everywhere it lives: Postgres (one transaction), Redis (its
@@ -34,7 +34,7 @@ export async function deleteSourceEverywhere(
   // (worker/processors/pulls.ts), and the periodic reconciliation removes it too (worker/schedulers.ts).
   const isUnscheduled = source.wasActivated ? await removePullSchedulesNow(source.logTypes.map((logType) => ({ sourceId, logType }))) : true;
   // The token is revoked in Slack once Postgres no longer uses it.
-  const tokenOutcome = await revokeTokenOfDeletedSource(source.accessToken, source.grantedClientId, sourceId);
+  const tokenOutcome = await revokeUnusedToken(source.accessToken, source.grantedClientId, sourceId);
   // Whether a live token was left in Slack is for the record, not only for the page the admin sees.
   await recordAudit(audit, { action: "source.token_after_delete", target: { type: "source", id: sourceId, label: source.name }, details: { token: tokenOutcome } });
   // If this stops half-way (the request times out, the process restarts), the worker finishes the

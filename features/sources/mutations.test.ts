@@ -50,18 +50,18 @@ describe("sources", () => {
 
     expect(await saveSource(sourceId, audit)).toEqual({ ok: false, reason: "secret_missing" });
     expect(await saveCredentials(sourceId, { clientId: "1111.2222", clientSecret: null }, audit)).toEqual({ ok: false, reason: "secret_missing" });
-    expect(await saveCredentials(sourceId, { clientId: "1111.2222", clientSecret: "f".repeat(32) }, audit)).toEqual({ ok: true });
+    expect(await saveCredentials(sourceId, { clientId: "1111.2222", clientSecret: "f".repeat(32) }, audit)).toEqual({ ok: true, droppedGrant: null });
     expect(await saveSource(sourceId, audit)).toEqual({ ok: true });
     expect(await activateSource(sourceId, alarm, audit)).toEqual({ ok: false, reason: "wrong_state" });
 
     // Checked against other log types (the source was reconfigured while Slack answered): refused.
     expect(await recordGrant(sourceId, { ...GRANT, validatedLogTypes: ["Slack.AuditLogs"] }, audit)).toEqual({ ok: false, reason: "wrong_state" });
-    expect(await recordGrant(sourceId, GRANT, audit)).toEqual({ ok: true, isFirstGrant: true, status: "AWAITING_GRANT" });
+    expect(await recordGrant(sourceId, GRANT, audit)).toEqual({ ok: true, isFirstGrant: true, status: "AWAITING_GRANT", replacedGrant: null });
     expect(await updateSourceConfig(sourceId, { name: "Renamed", plan: "ENTERPRISE_GRID", logTypes: ["Slack.AuditLogs"], backfillMinutes: 1440 }, audit)).toEqual({ ok: false, reason: "wrong_state" });
     expect(await listPullTargets()).not.toContainEqual(expect.objectContaining({ sourceId }));
 
     // Another app's credentials before Finish: the grant of the previous app does not carry over.
-    expect(await saveCredentials(sourceId, { clientId: "3333.4444", clientSecret: "e".repeat(32) }, audit)).toEqual({ ok: true });
+    expect(await saveCredentials(sourceId, { clientId: "3333.4444", clientSecret: "e".repeat(32) }, audit)).toEqual({ ok: true, droppedGrant: { token: GRANT.accessToken, grantedClientId: GRANT.clientId } });
     expect(await db.source.findUniqueOrThrow({ where: { id: sourceId }, select: { grantedAt: true } })).toEqual({ grantedAt: null });
     expect(await db.secret.count({ where: { ownerId: sourceId, field: "slack.access_token" } })).toBe(0);
     expect(await activateSource(sourceId, alarm, audit)).toEqual({ ok: false, reason: "wrong_state" });

@@ -29,9 +29,12 @@ async function lockSource(tx: DatabaseClient, sourceId: string) {
   await tx.$queryRaw`SELECT id FROM sources WHERE id = ${sourceId} FOR UPDATE`;
   return tx.source.findUnique({
     where: { id: sourceId },
-    select: { id: true, name: true, status: true, plan: true, logTypes: true, backfillMinutes: true, clientId: true, grantedAt: true, credentialsSavedAt: true },
+    select: { id: true, name: true, status: true, plan: true, logTypes: true, backfillMinutes: true, clientId: true, grantedAt: true, grantedClientId: true, credentialsSavedAt: true },
   });
 }
+
+/** A token a change took out of use, for the caller to revoke in Slack once the change commits. */
+export type ReplacedGrant = { token: string; grantedClientId: string | null };
 
 export async function createSource(config: SourceConfig, audit: AuditContext): Promise<SourceChangeResult<{ sourceId: string }>> {
   try {
@@ -81,7 +84,11 @@ export async function updateSourceConfig(sourceId: string, config: SourceConfig,
  * Works at any stage, so "Rotate credentials" is this same step on an active source: pulls keep
  * using the granted token until access is granted again with the new app.
  */
-export async function saveCredentials(sourceId: string, input: { clientId: string; clientSecret: string | null }, audit: AuditContext): Promise<SourceChangeResult> {
+export async function saveCredentials(
+  sourceId: string,
+  input: { clientId: string; clientSecret: string | null },
+  audit: AuditContext,
+): Promise<SourceChangeResult<{ droppedGrant: ReplacedGrant | null }>> {
   return db.$transaction(async (tx) => {
     const source = await lockSource(tx, sourceId);
     if (!source) return { ok: false as const, reason: "not_found" as const };
@@ -92,7 +99,10 @@ export async function saveCredentials(sourceId: string, input: { clientId: strin
     // goes back to Verify. (An active source keeps pulling with its token until it is re-granted.)
     const isSetup = source.status === "DRAFT" || source.status === "AWAITING_GRANT";
     const dropsGrant = isSetup && source.grantedAt !== null && source.clientId !== input.clientId;
-    if (dropsGrant) await deleteSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken), tx);
+    const tokenAddress = sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken);
+    // Returned so the caller can revoke it in Slack once this commits: no source will use it again.
+    const droppedToken = dropsGrant ? await readSecret(tokenAddress, tx) : null;
+    if (dropsGrant) await deleteSecret(tokenAddress, tx);
     await tx.source.update({
       where: { id: sourceId },
       data: { clientId: input.clientId, updatedById: audit.actor.id, ...(dropsGrant ? { grantedAt: null, grantedClientId: null, grantedScopes: [] } : {}) },
@@ -100,7 +110,7 @@ export async function saveCredentials(sourceId: string, input: { clientId: strin
     });
     const details = { clientId: input.clientId, previousClientId: source.clientId, clientSecretReplaced: Boolean(input.clientSecret), grantDropped: dropsGrant };
     await recordAudit(audit, { action: "source.credentials_saved", target: target(source), details }, tx);
-    return { ok: true as const };
+    return { ok: true as const, droppedGrant: droppedToken ? { token: droppedToken, grantedClientId: source.grantedClientId } : null };
   });
 }
 
@@ -168,13 +178,23 @@ function grantAuditDetails(grant: GrantFacts) {
  * Stores a granted token and what Slack said about the install. A re-grant replaces the token but
  * keeps the source's history (checkpoints, events): it is the same source, pulled with a new key.
  */
-export async function recordGrant(sourceId: string, grant: SlackGrant, audit: AuditContext): Promise<SourceChangeResult<{ isFirstGrant: boolean; status: string }>> {
+export async function recordGrant(
+  sourceId: string,
+  grant: SlackGrant,
+  audit: AuditContext,
+): Promise<SourceChangeResult<{ isFirstGrant: boolean; status: string; replacedGrant: ReplacedGrant | null }>> {
   return db.$transaction(async (tx) => {
     const source = await lockSource(tx, sourceId);
     if (!source) return { ok: false as const, reason: "not_found" as const };
     // Another admin may have changed the app or the log types while Slack answered.
     if (source.clientId !== grant.clientId || source.logTypes.join(",") !== grant.validatedLogTypes.join(",")) return { ok: false as const, reason: "wrong_state" as const };
-    await storeSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken), grant.accessToken, tx);
+    const tokenAddress = sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken);
+    // Read under the row lock, so a grant finishing at the same moment cannot hand over a token that
+    // is the current one. Only a token of another app is returned for revoking: through the same
+    // app Slack may have handed back that very token, and revoking "usually revokes the whole
+    // authorization" (reference §4.5).
+    const previousToken = source.grantedClientId !== null && source.grantedClientId !== grant.clientId ? await readSecret(tokenAddress, tx) : null;
+    await storeSecret(tokenAddress, grant.accessToken, tx);
     await tx.source.update({
       where: { id: sourceId },
       data: {
@@ -186,7 +206,8 @@ export async function recordGrant(sourceId: string, grant: SlackGrant, audit: Au
       select: { id: true },
     });
     await recordAudit(audit, { action: "source.granted", target: target(source), details: grantAuditDetails(grant) }, tx);
-    return { ok: true as const, isFirstGrant: source.grantedAt === null, status: source.status === "ERROR" ? "ACTIVE" : source.status };
+    const replacedGrant = previousToken && previousToken !== grant.accessToken ? { token: previousToken, grantedClientId: source.grantedClientId } : null;
+    return { ok: true as const, isFirstGrant: source.grantedAt === null, status: source.status === "ERROR" ? "ACTIVE" : source.status, replacedGrant };
   });
 }
 

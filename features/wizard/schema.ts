@@ -21,7 +21,13 @@ export function setupStepPath(sourceId: string, step: Exclude<SetupStep, "config
 export const callbackQuerySchema = z.object({
   code: z.string().min(1).max(512).optional(),
   state: z.string().min(1).max(512).optional(),
-  error: z.string().max(100).optional(),
+  // Recorded in the audit trail's jsonb details, which refuse U+0000: anyone can edit the URL, so
+  // anything that is not an error code like Slack's ("access_denied") is recorded as a placeholder
+  // instead of failing the callback.
+  error: z
+    .string()
+    .transform((value) => (value.length <= 100 && /^[\w.-]*$/.test(value) ? value : "unrecognized_error"))
+    .optional(),
 });
 
 export const GRANT_FAILURES = {

@@ -6,7 +6,7 @@ import { findSource } from "@/features/sources/data";
 import { createSource, saveCredentials, saveSource } from "@/features/sources/mutations";
 import { SOURCE_SECRET, sourceSecretAddress, type LogType, type SupportedSlackPlan } from "@/features/sources/schema";
 import { claimGrantState, createGrantState } from "@/features/wizard/mutations";
-import { checkClientCredentials, completeSlackGrant, discardDraft, rejectGrant, slackRedirectUri } from "@/features/wizard/slack-grant";
+import { checkClientCredentials, completeSlackGrant, discardDraft, rejectGrant, revokeUnusedToken, slackRedirectUri } from "@/features/wizard/slack-grant";
 import { db } from "@/lib/db";
 import { hashToken } from "@/lib/tokens";
 import { uniqueSuffix } from "@/scripts/lib/test-helpers";
@@ -211,6 +211,48 @@ describe("the Slack callback", () => {
 
     expect(await grant(first!.id)).toMatchObject({ ok: true, sourceId, isSetupStep: false, status: "ACTIVE" });
     expect(await findSource(sourceId)).toMatchObject({ status: "ACTIVE", slackTeamId: first!.id });
+  });
+});
+
+describe("a grant replacing another", () => {
+  it("revokes the token of the app it replaces after Rotate credentials to a new app, and keeps the token of a re-grant through the same app", async () => {
+    const admin = await createAdmin();
+    const app = await registerApp(["admin"]);
+    const workspace = slack.state.world.workspaces[0]!.id;
+    const sourceId = await sourceAwaitingGrant(admin, "ENTERPRISE_GRID", ["Slack.AccessLogs"], app);
+    const grant = async (through: SlackApp) => completeSlackGrant(await consent(through, await startGrant(admin, sourceId, through.clientId), { target: "workspace", team: workspace, userScope: "admin" }), admin.audit);
+    expect(await grant(app)).toMatchObject({ ok: true });
+    await db.source.update({ where: { id: sourceId }, data: { status: "ACTIVE" } });
+    const first = (await readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken)))!;
+
+    // Through the same app again: whatever token Slack hands back, the first stays alive.
+    expect(await grant(app)).toMatchObject({ ok: true });
+    expect(slack.state.tokens.get(first)?.revokedAt).toBeNull();
+    const current = (await readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken)))!;
+
+    // Rotate credentials to a new app, then grant through it: the old app's token is of no use to anyone.
+    const replacement = await registerApp(["admin"]);
+    await saveCredentials(sourceId, { clientId: replacement.clientId, clientSecret: replacement.clientSecret }, admin.audit);
+    expect(await grant(replacement)).toMatchObject({ ok: true });
+    expect(slack.state.tokens.get(current)?.revokedAt).not.toBeNull();
+    expect(liveTokensOf(app.clientId).map((token) => token.value)).not.toContain(current);
+    expect(liveTokensOf(replacement.clientId)).toHaveLength(1);
+    expect(await db.auditTrail.findMany({ where: { targetId: sourceId, action: "source.token_replaced" }, select: { details: true } })).toEqual([{ details: { token: "revoked" } }]);
+  });
+
+  it("hands back the grant it drops when other credentials are saved during setup, for the caller to revoke", async () => {
+    const admin = await createAdmin();
+    const app = await registerApp(["admin"]);
+    const sourceId = await sourceAwaitingGrant(admin, "PAID", ["Slack.AccessLogs"], app);
+    const answer = await consent(app, await startGrant(admin, sourceId, app.clientId), { target: "workspace", team: slack.state.world.workspaces.find((workspace) => workspace.plan === "paid")!.id, userScope: "admin" });
+    expect(await completeSlackGrant(answer, admin.audit)).toMatchObject({ ok: true });
+    const token = (await readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken)))!;
+    const replacement = await registerApp(["admin"]);
+    const saved = await saveCredentials(sourceId, { clientId: replacement.clientId, clientSecret: replacement.clientSecret }, admin.audit);
+    expect(saved).toEqual({ ok: true, droppedGrant: { token, grantedClientId: app.clientId } });
+    expect(await readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken))).toBeNull();
+    expect(await revokeUnusedToken(token, app.clientId, sourceId)).toBe("revoked");
+    expect(slack.state.tokens.get(token)?.revokedAt).not.toBeNull();
   });
 });
 

@@ -1,7 +1,8 @@
+import { recordAudit } from "@/features/audit/mutations";
 import type { AuditContext } from "@/features/audit/schema";
 import { readSecret } from "@/features/secrets/data";
 import { findSource, isAppGrantedToAnotherSource, type SourceDetails } from "@/features/sources/data";
-import { discardDraftSource, recordGrant, recordGrantFailure, type SlackGrant, type SourceChangeResult } from "@/features/sources/mutations";
+import { discardDraftSource, recordGrant, recordGrantFailure, type ReplacedGrant, type SlackGrant, type SourceChangeResult } from "@/features/sources/mutations";
 import { installTargetOf, requiredUserScopes, SOURCE_SECRET, sourceSecretAddress, type LogType, type TokenRevocation } from "@/features/sources/schema";
 import { claimGrantState } from "@/features/wizard/mutations";
 import { callbackQuerySchema, SLACK_CALLBACK_PATH, type GrantFailure } from "@/features/wizard/schema";
@@ -98,14 +99,25 @@ async function revokeToken(token: string): Promise<boolean> {
 }
 
 /**
- * Revokes the token of a source that was just deleted (a discarded draft, a source deleted from its
- * settings), read before the delete. Not when another source holds a grant of the same app: Slack
- * can hand the same user the same token again, so revoking may cut that source off as well.
+ * Revokes a token no source will use again: that of a source just deleted (a discarded draft, a
+ * source deleted from its settings, read before the delete) or one a grant through another app
+ * replaced. Not when another source holds a grant of the same app: Slack can hand the same user the
+ * same token again, so revoking may cut that source off as well.
  */
-export async function revokeTokenOfDeletedSource(token: string | null, grantedClientId: string | null, sourceId: string): Promise<TokenRevocation> {
+export async function revokeUnusedToken(token: string | null, grantedClientId: string | null, sourceId: string): Promise<TokenRevocation> {
   if (token === null) return "none";
   if (await isAppGrantedToAnotherSource(grantedClientId, sourceId)) return "shared";
   return (await revokeToken(token)) ? "revoked" : "failed";
+}
+
+/**
+ * Revokes a token a change took out of use (a grant through another app, other credentials saved
+ * during setup), and records whether a live one was left in Slack: that is for the audit trail.
+ */
+export async function revokeReplacedToken(replaced: ReplacedGrant, source: { id: string; name: string }, audit: AuditContext): Promise<TokenRevocation> {
+  const outcome = await revokeUnusedToken(replaced.token, replaced.grantedClientId, source.id);
+  await recordAudit(audit, { action: "source.token_replaced", target: { type: "source", id: source.id, label: source.name }, details: { token: outcome } });
+  return outcome;
 }
 
 type Rejection = { failure: GrantFailure; missingScopes?: string[] };
@@ -205,6 +217,8 @@ export async function completeSlackGrant(query: Record<string, string | undefine
     // The source changed while Slack answered: this token was checked against what it was before.
     return fail("source_unavailable", { revoked: await discardToken(source, access, token!) });
   }
+  // A grant through another app (Rotate credentials to a new app) took the old app's token out of use.
+  if (stored.replacedGrant) await revokeReplacedToken(stored.replacedGrant, source, audit);
   logger.info({ event: "slack_granted", sourceId: source.id }, "Slack access granted");
   return { ok: true, sourceId: source.id, isSetupStep: source.status === "AWAITING_GRANT", logTypes: source.logTypes, status: stored.status };
 }
@@ -217,7 +231,7 @@ export async function discardDraft(sourceId: string, audit: AuditContext): Promi
   const token = await readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.accessToken));
   const result = await discardDraftSource(sourceId, audit);
   if (!result.ok) return result;
-  return { ok: true, isTokenRevoked: (await revokeTokenOfDeletedSource(token, result.grantedClientId, sourceId)) === "revoked" };
+  return { ok: true, isTokenRevoked: (await revokeUnusedToken(token, result.grantedClientId, sourceId)) === "revoked" };
 }
 
 export type TokenInspection = { ok: true; grant: Omit<SlackGrant, "validatedLogTypes" | "clientId"> } | { ok: false; reason: string };
