@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { Redis } from "ioredis";
 import pg from "pg";
 import { redactUrl } from "@/lib/env";
+import { openRedis } from "@/lib/redis-client";
 
 // Start-up checks shared by web, worker and scripts: each answers with one sentence an operator can
 // act on, instead of a driver stack trace.
@@ -27,7 +27,8 @@ export function databaseName(databaseUrl: string): string {
 }
 
 export async function checkPostgres(databaseUrl: string): Promise<CheckResult> {
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // A server that accepts the connection but never answers must not hang a probe either.
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: CONNECT_TIMEOUT_MS });
   // A failed connect can also emit "error" later; without a listener that would crash the process.
   client.on("error", () => {});
   try {
@@ -49,10 +50,13 @@ export async function checkPostgres(databaseUrl: string): Promise<CheckResult> {
   }
 }
 
-export async function checkRedis(redisUrl: string): Promise<CheckResult> {
-  const redis = new Redis(redisUrl, {
+export async function checkRedis(redisUrl: string, options: { isCluster?: boolean } = {}): Promise<CheckResult> {
+  const redis = openRedis(redisUrl, {
+    isCluster: options.isCluster ?? false,
     lazyConnect: true,
     connectTimeout: CONNECT_TIMEOUT_MS,
+    // A Redis that accepts TCP but never answers (paused, a stuck proxy) fails the check instead of hanging it.
+    commandTimeout: CONNECT_TIMEOUT_MS,
     maxRetriesPerRequest: 0,
     retryStrategy: () => null,
     enableOfflineQueue: false,
@@ -78,8 +82,8 @@ export async function checkRedis(redisUrl: string): Promise<CheckResult> {
 }
 
 /** Runs both checks and returns the failures' messages (empty when everything answers). */
-export async function checkServices(config: { DATABASE_URL: string; REDIS_URL: string }): Promise<string[]> {
-  const results = await Promise.all([checkPostgres(config.DATABASE_URL), checkRedis(config.REDIS_URL)]);
+export async function checkServices(config: { DATABASE_URL: string; REDIS_URL: string; REDIS_CLUSTER?: boolean }): Promise<string[]> {
+  const results = await Promise.all([checkPostgres(config.DATABASE_URL), checkRedis(config.REDIS_URL, { isCluster: config.REDIS_CLUSTER ?? false })]);
   return results.flatMap((result) => (result.ok ? [] : [result.message]));
 }
 
@@ -95,7 +99,7 @@ export async function checkMigrations(databaseUrl: string, migrationsDir = join(
     .filter((entry) => entry.isDirectory() && existsSync(/* turbopackIgnore: true */ join(migrationsDir, entry.name, "migration.sql")))
     .map((entry) => entry.name)
     .sort();
-  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  const client = new pg.Client({ connectionString: databaseUrl, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, query_timeout: CONNECT_TIMEOUT_MS });
   client.on("error", () => {});
   const where = redactUrl(databaseUrl);
   try {

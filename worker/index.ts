@@ -2,13 +2,17 @@ import { randomBytes } from "node:crypto";
 import { hostname } from "node:os";
 import { Worker, type Job, type Queue } from "bullmq";
 import type { Logger } from "pino";
+import { maintainEventPartitions } from "@/features/events/jobs";
 import { recordWorkerAlive } from "@/features/system/mutations";
 import { WORKER_ALIVE_INTERVAL_MS, type WorkerIdentity } from "@/features/system/schema";
 import { loadEnvFiles } from "@/lib/env";
+import { reservePoolSize } from "@/lib/db";
 import { createLogger } from "@/lib/logger";
 import { createMailSender } from "@/lib/mail";
+import { createWorkerMetrics } from "@/lib/metrics/worker";
 import { createRedisConnection } from "@/lib/queue/connection";
 import { createQueue, pullSchedulerId, QUEUE_NAMES, type QueueName } from "@/lib/queue/queues";
+import { createReadinessProbe } from "@/lib/readiness";
 import { verifyStartup } from "@/lib/startup";
 import { APP_VERSION } from "@/lib/version";
 import { createHealthServer, listen } from "@/worker/health";
@@ -22,13 +26,17 @@ type Processor = (job: Job, logger: Logger, token?: string) => Promise<void>;
 /** A start-up problem already phrased for the operator: printed as one line, no stack trace. */
 class StartupError extends Error {}
 
-const CONCURRENCY_PER_QUEUE = 5;
+/** System jobs (heartbeat, alarms, outbox, erasures) are few and short. */
+const SYSTEM_CONCURRENCY = 5;
+/** Connections beyond the pulls in flight: system jobs, Prisma reads around each pull, the heartbeat. */
+const SPARE_CONNECTIONS = 5;
 const REDIS_ERROR_LOG_INTERVAL_MS = 10_000;
 
 async function main() {
   loadEnvFiles();
   const env = await verifyStartup("worker");
   const logger = createLogger("worker", env.LOG_LEVEL);
+  reservePoolSize(env.WORKER_PULL_CONCURRENCY + SYSTEM_CONCURRENCY + SPARE_CONNECTIONS);
 
   const identity: WorkerIdentity = {
     workerId: `${hostname()}:${process.pid}:${randomBytes(4).toString("hex")}`,
@@ -46,7 +54,7 @@ async function main() {
     lastReported.set(component, now);
     logger.warn({ component, err: error.message }, "queue connection error; retrying");
   };
-  const redis = createRedisConnection(env.REDIS_URL);
+  const redis = createRedisConnection(env.REDIS_URL, { isCluster: env.REDIS_CLUSTER });
   redis.on("error", (error) => reportRedisProblem("connection", error));
 
   const queues = Object.fromEntries(QUEUE_NAMES.map((name) => [name, createQueue(name, redis, env.QUEUE_PREFIX)])) as Record<QueueName, Queue>;
@@ -55,11 +63,13 @@ async function main() {
   let isStopping = false;
   // Aborted on SIGTERM: a pull in flight stops at a page boundary instead of outliving the shutdown deadline.
   const stopController = new AbortController();
+  const metrics = createWorkerMetrics();
   const processors: Record<QueueName, Processor> = {
     system: createSystemProcessor(identity, { mailSender }),
     pulls: createPullsProcessor(identity, {
       stopSignal: stopController.signal,
       removeScheduler: (payload) => queues.pulls.removeJobScheduler(pullSchedulerId(payload)),
+      metrics,
     }),
   };
 
@@ -72,7 +82,7 @@ async function main() {
         await process(job, jobLogger, token);
         jobLogger.debug({ durationMs: Date.now() - startedAt }, "job done");
       },
-      { connection: redis, prefix: env.QUEUE_PREFIX, concurrency: CONCURRENCY_PER_QUEUE, autorun: false },
+      { connection: redis, prefix: env.QUEUE_PREFIX, concurrency: name === "pulls" ? env.WORKER_PULL_CONCURRENCY : SYSTEM_CONCURRENCY, autorun: false },
     );
     worker.on("failed", (job, error) =>
       logger.error({ queue: name, jobId: job?.id, jobName: job?.name, attempt: job?.attemptsMade, err: error.message }, "job failed"),
@@ -82,7 +92,7 @@ async function main() {
   });
 
   let isRunning = false;
-  const healthServer = createHealthServer({ identity, redis, isRunning: () => isRunning });
+  const healthServer = createHealthServer({ identity, redis, isRunning: () => isRunning, readiness: createReadinessProbe(env), metrics: metrics.registry });
   try {
     await listen(healthServer, env.WORKER_HEALTH_PORT, env.WORKER_HEALTH_HOST);
   } catch (error) {
@@ -91,6 +101,13 @@ async function main() {
   // Reported at boot too, so the console sees a new worker before its first timer tick.
   await recordWorkerAlive(identity);
   await reconcileSchedulers(queues, logger);
+  // The scheduler's first run may be hours away: this month's and the coming months' partitions are
+  // made now (events would otherwise wait in events_default), before this worker's own pulls start,
+  // so its DDL never waits on (or holds up) their first commits. Each statement gives up on a lock
+  // after 5 s; a failure is the scheduled job's to retry.
+  await maintainEventPartitions({ retentionDays: env.EVENT_RETENTION_DAYS, logger }).catch((error: unknown) =>
+    logger.warn({ err: error instanceof Error ? error.message : String(error) }, "event partition maintenance failed at start; the scheduled job retries"),
+  );
   for (const worker of workers) void worker.run();
   isRunning = true;
   logger.info({ workerId: identity.workerId, queues: QUEUE_NAMES, healthPort: env.WORKER_HEALTH_PORT }, "worker started");

@@ -1,9 +1,10 @@
 import { hostname } from "node:os";
 import { Queue } from "bullmq";
 import { afterAll, describe, expect, it } from "vitest";
+import { addMonths, MONTHS_AHEAD, monthStartOf, partitionNameOf } from "@/features/events/partitions";
 import { db } from "@/lib/db";
 import { createRedisConnection } from "@/lib/queue/connection";
-import { ALARMS_SCHEDULER_ID, ERASURES_SCHEDULER_ID, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_SCHEDULER_ID } from "@/lib/queue/queues";
+import { ALARMS_SCHEDULER_ID, ERASURES_SCHEDULER_ID, EVENT_PARTITIONS_SCHEDULER_ID, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_SCHEDULER_ID } from "@/lib/queue/queues";
 import { freePort, logRecords, runCommand, startCommand, uniqueSuffix, waitUntil } from "@/scripts/lib/test-helpers";
 import { isolatedDatabaseForThisFile } from "@/scripts/lib/test-databases";
 
@@ -17,7 +18,7 @@ afterAll(() => {
 });
 
 describe("worker process", () => {
-  it("boots, reconciles schedulers from scratch, runs the heartbeat, serves /healthz and stops cleanly on SIGTERM", async () => {
+  it("boots, reconciles schedulers from scratch, runs the heartbeat, serves /healthz and /readyz and stops cleanly on SIGTERM", async () => {
     const prefix = `tributary-test-${uniqueSuffix()}`;
     const healthPort = await freePort();
     // A scheduler that Postgres knows nothing about, as left by a deleted source: boot must remove it.
@@ -33,9 +34,21 @@ describe("worker process", () => {
       });
       expect(health).toMatchObject({ status: "ok", redis: "ready" });
       workerId = health.workerId;
+      // Ready: Postgres, Redis and every shipped migration check out, and its own queue connection is up.
+      const readiness = await fetch(`http://127.0.0.1:${healthPort}/readyz`);
+      expect(readiness.status).toBe(200);
+      expect(await readiness.json()).toMatchObject({ status: "ready", checks: { postgres: "ok", redis: "ok", migrations: "ok", queueConnection: "ok" } });
 
       const schedulers = await systemQueue.getJobSchedulers(0, -1);
-      expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual([ALARMS_SCHEDULER_ID, ERASURES_SCHEDULER_ID, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_SCHEDULER_ID].sort());
+      expect(schedulers.map((scheduler) => scheduler.key).sort()).toEqual(
+        [ALARMS_SCHEDULER_ID, ERASURES_SCHEDULER_ID, EVENT_PARTITIONS_SCHEDULER_ID, HEARTBEAT_SCHEDULER_ID, NOTIFICATIONS_SCHEDULER_ID].sort(),
+      );
+      // At start, whatever the date, the events table gets its partitions up to three months ahead.
+      const lastMonthAhead = partitionNameOf(addMonths(monthStartOf(new Date()), MONTHS_AHEAD));
+      await waitUntil(async () => {
+        const rows = await db.$queryRaw<{ name: string }[]>`SELECT inhrelid::regclass::text AS name FROM pg_inherits WHERE inhparent = 'events'::regclass`;
+        return rows.some((row) => row.name === lastMonthAhead);
+      });
 
       // The scheduled heartbeat job ran through Redis on this worker (not only its liveness timer).
       const heartbeat = await waitUntil(() => db.workerHeartbeat.findFirst({ where: { workerId: health.workerId, lastJobAt: { not: null } } }));

@@ -1,10 +1,12 @@
 import { UnrecoverableError, type Job } from "bullmq";
 import type { Logger } from "pino";
 import { evaluateAlarms } from "@/features/alarms/jobs";
+import { maintainEventPartitions } from "@/features/events/jobs";
 import { deliverDueNotifications } from "@/features/notifications/jobs";
 import { finishEventErasures } from "@/features/sources/jobs";
 import { runHeartbeat } from "@/features/system/jobs";
 import type { WorkerIdentity } from "@/features/system/schema";
+import { getEnv } from "@/lib/env";
 import type { MailSender } from "@/lib/mail";
 import { heartbeatPayloadSchema, SYSTEM_JOB } from "@/lib/queue/queues";
 
@@ -24,6 +26,10 @@ export function createSystemProcessor(identity: WorkerIdentity, options: { mailS
       }
       case SYSTEM_JOB.finishErasures: {
         await finishEventErasures(logger);
+        return;
+      }
+      case SYSTEM_JOB.maintainEventPartitions: {
+        await maintainEventPartitions({ retentionDays: getEnv().EVENT_RETENTION_DAYS, logger });
         return;
       }
       case SYSTEM_JOB.heartbeat: {
