@@ -1,4 +1,4 @@
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@/lib/redis-client";
 
 // Fixed-window attempt counters. An attempt is counted *before* it is checked, in one script with
 // the window's expiry, so that a burst of parallel attempts cannot all read "under the limit" while
@@ -23,7 +23,7 @@ export type AttemptLimiter = {
   clear(subject: string): Promise<void>;
 };
 
-export function createAttemptLimiter(redis: Redis, options: { keyPrefix: string; limit: number; windowSeconds: number }): AttemptLimiter {
+export function createAttemptLimiter(redis: RedisClient, options: { keyPrefix: string; limit: number; windowSeconds: number }): AttemptLimiter {
   const keyFor = (subject: string) => `${options.keyPrefix}:${subject}`;
   const windowMs = options.windowSeconds * 1000;
   return {

@@ -1,13 +1,13 @@
 import type { Queue } from "bullmq";
-import { Redis } from "ioredis";
 import { getEnv } from "@/lib/env";
 import { createQueue, pullSchedulerId, REPLAY_JOB, replayPayloadSchema, schedulePulls, type PullPayload, type QueueName } from "@/lib/queue/queues";
+import { openRedis, type RedisClient } from "@/lib/redis-client";
 
 // Queues as the web server uses them: to add work, never to consume it. Unlike the worker's
 // connection, commands fail fast while Redis is away, so a page or action never hangs on it;
 // Postgres stays the truth and the worker's reconciliation schedules whatever was missed.
 
-const globalForQueues = globalThis as unknown as { producerQueues?: Map<QueueName, Queue>; producerRedis?: Redis };
+const globalForQueues = globalThis as unknown as { producerQueues?: Map<QueueName, Queue>; producerRedis?: RedisClient };
 
 const PRODUCER_TIMEOUT_MS = 3_000;
 
@@ -16,7 +16,7 @@ export function getProducerQueue(name: QueueName): Queue {
   globalForQueues.producerQueues ??= new Map();
   let queue = globalForQueues.producerQueues.get(name);
   if (!queue) {
-    globalForQueues.producerRedis ??= new Redis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: PRODUCER_TIMEOUT_MS });
+    globalForQueues.producerRedis ??= openRedis(env.REDIS_URL, { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: PRODUCER_TIMEOUT_MS, isCluster: env.REDIS_CLUSTER });
     // Errors surface on the commands; the connection's own events would only repeat them.
     globalForQueues.producerRedis.on("error", () => {});
     queue = createQueue(name, globalForQueues.producerRedis, env.QUEUE_PREFIX);
@@ -24,6 +24,17 @@ export function getProducerQueue(name: QueueName): Queue {
     globalForQueues.producerQueues.set(name, queue);
   }
   return queue;
+}
+
+/**
+ * Whether the producers' Redis connection is ready, or becomes so within the deadline. BullMQ waits
+ * for a connection's first "ready" without any limit, so a caller that must not hang asks this first.
+ */
+export async function waitForProducerRedis(): Promise<boolean> {
+  const redis = globalForQueues.producerRedis;
+  if (!redis) return false;
+  if (redis.status === "ready") return true;
+  return withQueueDeadline(() => new Promise((resolve) => redis.once("ready", resolve)));
 }
 
 /** Runs queue work with a deadline; false when Redis did not take it in time. */

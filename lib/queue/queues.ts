@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from "bullmq";
 import { z } from "zod";
 
@@ -7,7 +8,7 @@ import { z } from "zod";
 export const QUEUE_NAMES = ["system", "pulls"] as const;
 export type QueueName = (typeof QUEUE_NAMES)[number];
 
-export const SYSTEM_JOB = { heartbeat: "heartbeat", deliverNotifications: "deliver-notifications", evaluateAlarms: "evaluate-alarms", finishErasures: "finish-erasures" } as const;
+export const SYSTEM_JOB = { heartbeat: "heartbeat", deliverNotifications: "deliver-notifications", evaluateAlarms: "evaluate-alarms", finishErasures: "finish-erasures", maintainEventPartitions: "maintain-event-partitions" } as const;
 
 /** The heartbeat proves end to end that schedulers fire and some worker takes jobs off Redis. */
 export const HEARTBEAT_SCHEDULER_ID = "system:heartbeat";
@@ -28,6 +29,10 @@ export const ALARMS_INTERVAL_MS = 60_000;
 export const ERASURES_SCHEDULER_ID = "system:finish-erasures";
 export const ERASURES_INTERVAL_MS = 5 * 60_000;
 
+/** Event partitions are created ahead and expired months dropped this often (features/events/jobs.ts), and at every worker start. */
+export const EVENT_PARTITIONS_SCHEDULER_ID = "system:event-partitions";
+export const EVENT_PARTITIONS_INTERVAL_MS = 6 * 3600_000;
+
 export const PULL_JOB = "pull";
 
 /** One pull of one log type of one source. The log type is checked against the registry by the consumer. */
@@ -45,6 +50,18 @@ export function pullSchedulerId({ sourceId, logType }: PullPayload): string {
 }
 
 /**
+ * Where in each interval a pull falls: a fixed point derived from its scheduler ID, so a fleet's
+ * pulls spread evenly over the interval. Without it every scheduler created in one go (a worker
+ * rebuilding them all after Redis lost its data, an import of many sources) would fall due in the
+ * same few seconds of every interval, forever, and the last of them would start late each time.
+ * Never 0, which BullMQ reads as "no offset".
+ */
+export function pullSchedulePhase(schedulerId: string, everyMs: number): number {
+  const digest = createHash("sha256").update(schedulerId).digest();
+  return (digest.readUInt32BE(0) % (everyMs - 1)) + 1;
+}
+
+/**
  * Schedules every log type of a source every `everyMs` and enqueues a first pull at once, so a new
  * source's first events do not wait a whole interval. The first pull's job ID is derived from the
  * activation, so pressing Finish twice enqueues it once (BullMQ IDs may not contain ':').
@@ -52,7 +69,8 @@ export function pullSchedulerId({ sourceId, logType }: PullPayload): string {
 export async function schedulePulls(queue: Queue, targets: PullPayload[], everyMs: number, activationId: string) {
   for (const target of targets) {
     const data = pullPayloadSchema.parse(target);
-    await queue.upsertJobScheduler(pullSchedulerId(data), { every: everyMs }, { name: PULL_JOB, data });
+    const schedulerId = pullSchedulerId(data);
+    await queue.upsertJobScheduler(schedulerId, { every: everyMs, offset: pullSchedulePhase(schedulerId, everyMs) }, { name: PULL_JOB, data });
     await queue.add(PULL_JOB, data, { jobId: `first-${data.sourceId}-${data.logType}-${activationId}`.replace(/[^A-Za-z0-9_.-]/g, "_") });
   }
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
-import { Redis as IORedis, type Redis } from "ioredis";
+
 import { getEnv } from "@/lib/env";
+import { openRedis, type RedisClient } from "@/lib/redis-client";
 import { hashToken } from "@/lib/tokens";
 
 // Slack counts calls per method per token in per-minute windows, and several worker processes pull
@@ -43,11 +44,11 @@ return math.max(1, math.ceil(tonumber(oldest[2]) + window - now))`;
 
 const ACQUIRE_COMMAND = "slackRateLimitAcquire";
 
-type RedisWithAcquire = Redis & {
+type RedisWithAcquire = RedisClient & {
   [ACQUIRE_COMMAND]: (key: string, windowMs: number, limit: number, memberSuffix: string) => Promise<number>;
 };
 
-export function createSlackRateLimiter(redis: Redis, options: { keyPrefix: string; windowMs?: number }): SlackRateLimiter {
+export function createSlackRateLimiter(redis: RedisClient, options: { keyPrefix: string; windowMs?: number }): SlackRateLimiter {
   const windowMs = options.windowMs ?? DEFAULT_WINDOW_MS;
   // The command lives on the client, which several limiters (and tests) may share.
   if (!(ACQUIRE_COMMAND in redis)) redis.defineCommand(ACQUIRE_COMMAND, { numberOfKeys: 1, lua: ACQUIRE_SCRIPT });
@@ -64,7 +65,7 @@ export function createSlackRateLimiter(redis: Redis, options: { keyPrefix: strin
   };
 }
 
-const globalForLimiter = globalThis as unknown as { slackRateLimiter?: { redis: Redis; limiter: SlackRateLimiter } };
+const globalForLimiter = globalThis as unknown as { slackRateLimiter?: { redis: RedisClient; limiter: SlackRateLimiter } };
 
 /**
  * The process's limiter, on its own connection: commands fail fast while Redis is away (the caller
@@ -73,7 +74,7 @@ const globalForLimiter = globalThis as unknown as { slackRateLimiter?: { redis: 
 export function getSharedSlackRateLimiter(): SlackRateLimiter {
   if (!globalForLimiter.slackRateLimiter) {
     const env = getEnv();
-    const redis = new IORedis(env.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 3_000, commandTimeout: 3_000 });
+    const redis = openRedis(env.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 3_000, commandTimeout: 3_000, isCluster: env.REDIS_CLUSTER });
     redis.on("error", () => {});
     const limiter = createSlackRateLimiter(redis, { keyPrefix: `${env.QUEUE_PREFIX}:`, windowMs: env.SLACK_RATE_LIMIT_WINDOW_SECONDS * 1000 });
     globalForLimiter.slackRateLimiter = { redis, limiter };
