@@ -7,7 +7,9 @@ const nextConfig = {
   poweredByHeader: false,
   // Loaded from node_modules at run time rather than bundled: Prisma's runtime loads its query
   // compiler (WebAssembly) relative to its own files, and pino/pg use Node built-ins dynamically.
-  serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg", "pino", "ioredis", "bullmq"],
+  // Bull Board finds its UI's files (served by app/admin/queues) with an eval'd require.resolve, and
+  // ejs reads the UI's page template from there.
+  serverExternalPackages: ["@prisma/client", "@prisma/adapter-pg", "pg", "pino", "ioredis", "bullmq", "@bull-board/api", "@bull-board/ui", "ejs"],
   typedRoutes: true,
   // forbidden() renders app/forbidden.tsx with HTTP 403 for a signed-in user whose role lacks access.
   experimental: { authInterrupts: true },

@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isQueueBoardPath } from "@/features/queues/schema";
 import { getEnv } from "@/lib/env";
 import { redactPath, REQUEST_PATH_HEADER } from "@/lib/http";
 import { REQUEST_ID_HEADER, resolveRequestId } from "@/lib/logger";
@@ -17,6 +18,11 @@ export function proxy(request: NextRequest) {
     isDevelopment: process.env.NODE_ENV === "development",
     isHttps: isHttpsUrl(getEnv().PUBLIC_URL),
   });
+  // Bull Board (features/queues) runs under this same policy, its own scripts carrying the nonce, plus
+  // one allowance: it highlights job data in a Web Worker loaded from its own files. Without
+  // worker-src a worker falls under script-src, where 'strict-dynamic' ignores 'self' and a worker
+  // cannot carry a nonce; Chromium admits it anyway as not parser-inserted, but browsers differ there.
+  if (isQueueBoardPath(request.nextUrl.pathname)) securityHeaders["Content-Security-Policy"] += "; worker-src 'self'";
   const headers = new Headers(request.headers);
   headers.set(REQUEST_ID_HEADER, requestId);
   headers.set(REQUEST_PATH_HEADER, redactPath(`${request.nextUrl.pathname}${request.nextUrl.search}`));

@@ -41,3 +41,44 @@ const CREDENTIAL_PATHS = /^(\/set-password\/)[^/?#]+/;
 export function redactPath(path: string): string {
   return path.replace(CREDENTIAL_PATHS, "$1[redacted]");
 }
+
+/**
+ * Whether a request that changes something was sent by the console's own pages, so that a session
+ * cookie riding along from another origin is not enough. SameSite=Lax already keeps the cookie off
+ * cross-site fetches, but not off those from another origin of the same site (a sibling subdomain).
+ * Browsers send Sec-Fetch-Site on every request and Origin on every one that is not a GET; a request
+ * with neither did not come from a browser, so it carries no cookie a browser attached for someone.
+ */
+export function isSameOriginRequest(headers: Headers, publicUrl: string): boolean {
+  const fetchSite = headers.get("sec-fetch-site");
+  if (fetchSite) return fetchSite === "same-origin";
+  const origin = headers.get("origin");
+  if (origin) return URL.canParse(publicUrl) && origin === new URL(publicUrl).origin;
+  return true;
+}
+
+export const crossOriginResponse = () => jsonError(403, "cross_origin", "Changes are accepted only from Tributary's own pages.");
+
+/**
+ * The body as text, or null when it is larger than `maxBytes`. Read chunk by chunk and given up past
+ * the limit, so a client streaming megabytes without a Content-Length (chunked) costs `maxBytes` of
+ * memory, not whatever it sent.
+ */
+export async function readBoundedText(request: Request, maxBytes: number): Promise<string | null> {
+  if (Number(request.headers.get("content-length")) > maxBytes) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

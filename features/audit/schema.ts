@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decodeKeysetCursor } from "@/lib/keyset-cursor";
+import { decodeKeysetCursor, isQueryableTime } from "@/lib/keyset-cursor";
 
 /** Every action the audit trail records, with the words the console shows for it. */
 export const AUDIT_ACTIONS = {
@@ -15,6 +15,8 @@ export const AUDIT_ACTIONS = {
   "user.password_reset": "Password reset started",
   "user.password_set": "Password set",
   "secrets.rotated": "Secrets re-encrypted",
+  "api_token.created": "API token created",
+  "api_token.revoked": "API token revoked",
   "source.created": "Source created",
   "source.configured": "Source settings changed",
   "source.renamed": "Source renamed",
@@ -28,6 +30,7 @@ export const AUDIT_ACTIONS = {
   "source.discarded": "Unfinished source discarded",
   "source.deleted": "Source deleted",
   "source.token_after_delete": "Deleted source's Slack token",
+  "source.token_replaced": "Replaced Slack token",
   "source.failed": "Source stopped by a Slack error",
   "source.recovered": "Source recovered",
   "source.paused": "Source paused",
@@ -35,6 +38,7 @@ export const AUDIT_ACTIONS = {
   "source.replay_requested": "Replay requested",
   "source.alarm_updated": "Alarm settings changed",
   "source.alarm_test_sent": "Test alarm email sent",
+  "queue.changed": "Queue changed on the board",
 } as const;
 export type AuditAction = keyof typeof AUDIT_ACTIONS;
 const auditActionSchema = z.enum(Object.keys(AUDIT_ACTIONS) as [AuditAction, ...AuditAction[]]);
@@ -56,13 +60,22 @@ export type AuditEntryInput = {
   details?: Record<string, AuditDetail>;
 };
 
+// Postgres text cannot hold U+0000: a filter carrying one would fail the query (a 500), not match nothing.
 const optionalText = (max: number) =>
   z
     .string()
     .trim()
     .max(max)
+    .refine((value) => !value.includes("\u0000"), "Filters cannot contain a NUL character")
     .optional()
     .transform((value) => value || undefined);
+
+const optionalTime = (label: "From" | "To") =>
+  z
+    .union([z.iso.datetime({ offset: true }), z.literal("")])
+    .optional()
+    .transform((value) => (value ? new Date(value) : undefined))
+    .refine((date) => !date || isQueryableTime(date), `${label} must be a time between the years 0001 and 9999 (UTC)`);
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -71,8 +84,8 @@ export const auditQuerySchema = z
     action: z.union([auditActionSchema, z.literal("")]).optional().transform((value) => value || undefined),
     actor: optionalText(254),
     target: optionalText(200),
-    from: z.union([z.iso.datetime({ offset: true }), z.literal("")]).optional().transform((value) => (value ? new Date(value) : undefined)),
-    to: z.union([z.iso.datetime({ offset: true }), z.literal("")]).optional().transform((value) => (value ? new Date(value) : undefined)),
+    from: optionalTime("From"),
+    to: optionalTime("To"),
     cursor: optionalText(200).refine((cursor) => !cursor || decodeKeysetCursor(cursor) !== null, "This page link is no longer valid: reload the audit trail"),
     limit: z.coerce.number().int().min(1).max(200).default(AUDIT_PAGE_SIZE),
   })

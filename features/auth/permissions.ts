@@ -9,6 +9,13 @@ export const PERMISSIONS = {
   "users:manage": ["ADMIN"],
   "audit:read": ["ADMIN"],
   "settings:read": ["ADMIN"],
+  // Creating and revoking the bearer tokens of /api/v1 (the tokens themselves act for their creator).
+  "api-tokens:manage": ["ADMIN"],
+  // Prometheus' /api/metrics: source IDs and fleet counts. A scraper uses METRICS_TOKEN instead.
+  "metrics:read": ["ADMIN"],
+  // Bull Board at /admin/queues: it can retry, remove and promote jobs and pause queues, so even
+  // looking is admin-only (one permission, no read-only half to get wrong).
+  "queues:manage": ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof PERMISSIONS;
