@@ -1,19 +1,14 @@
 "use server";
 
 import { z } from "zod";
-import { recordAudit } from "@/features/audit/mutations";
 import { authorizeAction } from "@/features/auth/session";
-import { readSecret } from "@/features/secrets/data";
-import { findSource } from "@/features/sources/data";
-import { activateSource, createSource, saveCredentials, saveSource, updateSourceConfig, type SourceRefusal } from "@/features/sources/mutations";
-import { alarmSettingsSchemaFor, credentialsInputSchema, requiredUserScopes, SOURCE_SECRET, sourceConfigSchema, sourceIdSchema, sourceSecretAddress } from "@/features/sources/schema";
-import { createGrantState, deleteStaleGrantStates } from "@/features/wizard/mutations";
+import { createSource, saveSource, updateSourceConfig, type SourceRefusal } from "@/features/sources/mutations";
+import { alarmSettingsSchemaFor, credentialsInputSchema, sourceConfigSchema, sourceIdSchema } from "@/features/sources/schema";
 import { setupStepPath, WIZARD_MODES } from "@/features/wizard/schema";
-import { checkClientCredentials, discardDraft, slackAuthorizeUrl, slackRedirectUri } from "@/features/wizard/slack-grant";
+import { discardDraft } from "@/features/wizard/slack-grant";
+import { finishSetup, saveCheckedCredentials, startGrant } from "@/features/wizard/steps";
 import { actionError, actionSuccess, invalidInput, type ActionResult } from "@/lib/action";
 import { getEnv } from "@/lib/env";
-import { schedulePullsNow } from "@/lib/queue/producer";
-import { webLogger } from "@/lib/web-logger";
 
 // The wizard's writes: authenticate → parse → authorize → mutate → enqueue. Every step is an admin
 // action (sources:manage); the browser only ever learns whether a secret is saved, never its value.
@@ -65,27 +60,21 @@ const CREDENTIAL_REFUSALS = {
 
 /**
  * "Continue Setup" on Set Credentials: checks the pair with Slack when it can, then stores the
- * secret encrypted. Slack being unreachable does not block the wizard (the grant will tell); a
- * definite "wrong" from Slack does, with the field to fix.
+ * secret encrypted (features/wizard/steps.ts). A definite "wrong" from Slack names the field to fix.
  */
 export async function saveCredentialsAction(input: unknown): Promise<ActionResult<{ isVerified: boolean }>> {
   const authorization = await authorizeAction("sources:manage");
   if (!authorization.ok) return { ok: false, error: authorization.error };
   const parsed = credentialsInputSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: invalidInput(parsed.error) };
-  const { sourceId, clientId, clientSecret } = parsed.data;
-  const source = await findSource(sourceId);
-  if (!source) return refusal("not_found");
-  const secretToCheck = clientSecret || (await readSecret(sourceSecretAddress(sourceId, SOURCE_SECRET.clientSecret)));
-  if (!secretToCheck) return refusal("secret_missing");
-  const check = await checkClientCredentials(clientId, secretToCheck);
-  if (check === "wrong_client_id" || check === "wrong_secret") {
-    const fieldErrors = CREDENTIAL_REFUSALS[check];
-    return { ok: false, error: actionError(check, Object.values(fieldErrors)[0]!, fieldErrors) };
+  const result = await saveCheckedCredentials(parsed.data, authorization.audit);
+  if (result.ok) return actionSuccess({ isVerified: result.isVerified });
+  const { reason } = result;
+  if (reason === "wrong_client_id" || reason === "wrong_secret") {
+    const fieldErrors = CREDENTIAL_REFUSALS[reason];
+    return { ok: false, error: actionError(reason, Object.values(fieldErrors)[0]!, fieldErrors) };
   }
-  const result = await saveCredentials(sourceId, { clientId, clientSecret: clientSecret || null }, authorization.audit);
-  if (!result.ok) return refusal(result.reason);
-  return actionSuccess({ isVerified: check === "valid" });
+  return refusal(reason);
 }
 
 /** "Save Source": the source waits for access to be granted (or, when rotating, for the re-grant). */
@@ -105,17 +94,10 @@ export async function startGrantAction(input: unknown): Promise<ActionResult<{ u
   if (!authorization.ok) return { ok: false, error: authorization.error };
   const parsed = sourceStepSchema.safeParse(input);
   if (!parsed.success) return { ok: false, error: invalidInput(parsed.error) };
-  const source = await findSource(parsed.data.sourceId);
-  if (!source) return refusal("not_found");
-  if (!source.clientId || !source.hasClientSecret || !source.credentialsSavedAt) {
-    return { ok: false, error: actionError("credentials_missing", "Save the app's Client ID and Client Secret first (Set credentials).") };
-  }
-  await deleteStaleGrantStates();
-  const state = await createGrantState({ sourceId: source.id, userId: authorization.user.id, clientId: source.clientId, redirectUri: slackRedirectUri() });
-  const userScopes = requiredUserScopes(source.logTypes);
-  await recordAudit(authorization.audit, { action: "source.grant_started", target: { type: "source", id: source.id, label: source.name }, details: { clientId: source.clientId, userScopes } });
-  const team = source.grantedAt ? (source.isEnterpriseInstall ? source.slackEnterpriseId : source.slackTeamId) : null;
-  return actionSuccess({ url: slackAuthorizeUrl({ clientId: source.clientId, userScopes, state, team }) });
+  const result = await startGrant(parsed.data.sourceId, authorization.user.id, authorization.audit);
+  if (result.ok) return actionSuccess({ url: result.url });
+  if (result.reason === "not_found") return refusal(result.reason);
+  return { ok: false, error: actionError("credentials_missing", "Save the app's Client ID and Client Secret first (Set credentials).") };
 }
 
 /** "Finish Setup": alarm settings saved, the source active, its pulls scheduled and the first one queued. */
@@ -125,12 +107,9 @@ export async function finishSetupAction(input: unknown): Promise<ActionResult<{ 
   const parsed = alarmSettingsSchemaFor(getEnv().ALARM_MIN_THRESHOLD_MINUTES).safeParse(input);
   if (!parsed.success) return { ok: false, error: invalidInput(parsed.error) };
   const { sourceId, ...alarm } = parsed.data;
-  const result = await activateSource(sourceId, alarm, authorization.audit);
+  const result = await finishSetup(sourceId, alarm, authorization.audit);
   if (!result.ok) return refusal(result.reason);
-  const targets = result.logTypes.map((logType) => ({ sourceId, logType }));
-  // Postgres already says ACTIVE; if Redis is away, the worker's reconciliation schedules the pulls.
-  const isScheduled = await schedulePullsNow(targets, String(Date.now()));
-  if (!isScheduled) webLogger.warn({ event: "pull_schedule_deferred", sourceId }, "could not reach Redis; pulls will be scheduled by the worker's reconciliation");
+  const { isScheduled } = result;
   return actionSuccess({ isScheduled, next: `/sources/${sourceId}?activated=${isScheduled ? "1" : "deferred"}` });
 }
 
