@@ -12,7 +12,7 @@ const layer = (files, forbidden, message) => ({
 
 const config = [
   {
-    ignores: [".next/**", ".next-bench/**", "node_modules/**", "lib/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "bench/results/**"],
+    ignores: [".next/**", ".next-*/**", "node_modules/**", "lib/generated/**", "next-env.d.ts", "test-results/**", "playwright-report/**", "bench/results/**"],
   },
   ...nextVitals,
   ...nextTypescript,

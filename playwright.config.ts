@@ -1,11 +1,21 @@
 import { defineConfig, devices } from "@playwright/test";
-import { E2E_EMULATOR_PORT, E2E_EMULATOR_URL, E2E_MAIL_INBOX_PORT, E2E_MAIL_INBOX_URL, E2E_MAIL_SMTP_PORT, E2E_PORT, E2E_WORKER_HEALTH_PORT, testEnvironment } from "./scripts/lib/test-env.ts";
+import { E2E_LOG_FILES, E2E_LOGS_DIR } from "./e2e/fixtures/logs.ts";
+import { E2E_EMULATOR_PORT, E2E_EMULATOR_URL, E2E_MAIL_INBOX_PORT, E2E_MAIL_INBOX_URL, E2E_MAIL_SMTP_PORT, E2E_PORT, E2E_WORKER_HEALTH_PORT, e2eEnvironment } from "./scripts/lib/test-env.ts";
 
 // End-to-end tests run the production build (`next build` first; npm test does it) and a real
-// worker against the test database, never whatever already listens on the test ports, in Debian's Chromium: Playwright's own browser download cannot
+// worker against a database and queues of their own, emptied first, never whatever already listens on the test ports, in Debian's Chromium: Playwright's own browser download cannot
 // work on this network (../shared/design.md).
-const environment = testEnvironment();
+const environment = e2eEnvironment();
 const isCI = Boolean(process.env.CI);
+// Read after every other spec has run (project "logs", the teardown of "chromium"): no line the web server or worker printed may hold a secret.
+const LOG_SCAN_SPEC = /logs\.spec\.ts$/;
+
+/**
+ * The web server's and worker's output, kept for the log scan: stdout (pino's lines) goes to the
+ * file only, stderr (a crash, a Node warning) to the file and, through tee, to Playwright's output
+ * as before. Both append to one file, so the lines stay in the order they were written.
+ */
+const logTo = (file: string) => `2>&1 >> ${file} | tee -a ${file} >&2`;
 
 export default defineConfig({
   testDir: "e2e",
@@ -25,6 +35,10 @@ export default defineConfig({
   projects: [
     {
       name: "chromium",
+      testIgnore: LOG_SCAN_SPEC,
+      // A teardown runs once every test of this project has finished, failed ones included: a
+      // failing spec must not skip the scan.
+      teardown: "logs",
       use: {
         ...devices["Desktop Chrome"],
         launchOptions: {
@@ -33,6 +47,7 @@ export default defineConfig({
         },
       },
     },
+    { name: "logs", testMatch: LOG_SCAN_SPEC },
   ],
   webServer: [
     {
@@ -54,16 +69,18 @@ export default defineConfig({
       stderr: "pipe",
     },
     {
-      command: `node_modules/.bin/next start --port ${E2E_PORT}`,
+      // Playwright starts these in order, so the database is fresh before the web server and the
+      // worker open it, and the last run's logs and secrets are gone before anything writes new ones.
+      command: `mkdir -p ${E2E_LOGS_DIR} && rm -f ${E2E_LOGS_DIR}/* && node_modules/.bin/tsx scripts/e2e-reset.ts && node_modules/.bin/next start --port ${E2E_PORT} ${logTo(E2E_LOG_FILES.web)}`,
       url: `http://127.0.0.1:${E2E_PORT}/api/healthz`,
       env: environment,
       reuseExistingServer: false,
-      timeout: 60_000,
+      timeout: 120_000,
       stdout: "ignore",
       stderr: "pipe",
     },
     {
-      command: "node_modules/.bin/tsx worker/index.ts",
+      command: `mkdir -p ${E2E_LOGS_DIR} && node_modules/.bin/tsx worker/index.ts ${logTo(E2E_LOG_FILES.worker)}`,
       url: `http://127.0.0.1:${E2E_WORKER_HEALTH_PORT}/healthz`,
       env: environment,
       reuseExistingServer: false,

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { seedUser, signInViaApi } from "./fixtures/users";
-import { E2E_PORT, E2E_WORKER_HEALTH_PORT, testEnvironment } from "@/scripts/lib/test-env";
+import { E2E_PORT, E2E_WORKER_HEALTH_PORT, e2eEnvironment } from "@/scripts/lib/test-env";
 import { ConsolePage, SECTIONS } from "./pages/console-page";
 
 test("the console loads and shows the shell", async ({ page }) => {
@@ -27,7 +27,7 @@ test("the console loads and shows the shell", async ({ page }) => {
   await expect(page.getByText("Online", { exact: true })).toBeVisible();
   await expect(page.getByText(new RegExp(`pid ${workerPid} ·`))).toBeVisible();
   await expect(page.getByText(`http://127.0.0.1:${E2E_PORT}/api/oauth/slack/callback`)).toBeVisible();
-  const { NEXTAUTH_SECRET, ENCRYPTION_KEYS } = testEnvironment();
+  const { NEXTAUTH_SECRET, ENCRYPTION_KEYS } = e2eEnvironment();
   const pageText = await page.locator("body").innerText();
   expect(pageText).not.toContain(NEXTAUTH_SECRET);
   expect(pageText).not.toContain(ENCRYPTION_KEYS.split(":")[1]);

@@ -31,6 +31,13 @@ test("the API answers anonymous requests with 401 JSON", async ({ request }) => 
   expect(await response.json()).toEqual({ error: { code: "unauthorized", message: "Sign in to use this API." } });
 });
 
+test("the readiness probe answers without a session, with its checks and nothing more", async ({ request }) => {
+  const response = await request.get("/api/readyz");
+  expect(response.status()).toBe(200);
+  expect(response.headers()["cache-control"]).toBe("no-store");
+  expect(await response.json()).toEqual({ status: "ready", checks: { postgres: "ok", redis: "ok", migrations: "ok" } });
+});
+
 test("every response carries a request ID", async ({ request }) => {
   const response = await request.get("/api/healthz", { headers: { "x-request-id": "e2e-trace-0001" } });
   expect(response.headers()["x-request-id"]).toBe("e2e-trace-0001");

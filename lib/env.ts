@@ -59,6 +59,11 @@ export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: urlWithProtocols(["postgresql:", "postgres:"], "postgresql://").default(DEFAULT_DATABASE_URL),
   REDIS_URL: urlWithProtocols(["redis:", "rediss:"], "redis://").default(DEFAULT_REDIS_URL),
+  // "true" when REDIS_URL is one node of a Redis Cluster (lib/redis-client.ts); QUEUE_PREFIX then needs a hash tag.
+  REDIS_CLUSTER: z
+    .enum(["true", "false"], { error: 'must be "true" or "false"' })
+    .default("false")
+    .transform((value) => value === "true"),
   PUBLIC_URL: httpUrl,
   NEXTAUTH_SECRET: z
     .string({ error: "is missing: set it to a random string (openssl rand -base64 32)" })
@@ -83,6 +88,15 @@ export const envSchema = z.object({
   // and benchmarks against the emulator's sped-up clock change it.
   SLACK_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(3600).default(60),
   PORT: port(3000),
+  // Events older than this many days are removed, a whole month at a time (features/events/partitions.ts).
+  // At least 31, so a source's longest backfill (30 days) is never dropped as soon as it is pulled.
+  EVENT_RETENTION_DAYS: z.coerce.number().int().min(31).max(3650).default(90),
+  // Pulls one worker process runs at once. A pull mostly waits for Slack (tens to hundreds of ms a
+  // call), so one process keeps many in flight; each holds one Postgres connection while it runs.
+  WORKER_PULL_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(50),
+  // Connections per process (web or worker). The worker opens at least its pull concurrency plus a
+  // few for everything else, whatever this says.
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(500).default(10),
   WORKER_HEALTH_PORT: port(3001),
   // 127.0.0.1 keeps the endpoint private on a shared host; 0.0.0.0 lets a container's probe reach it.
   WORKER_HEALTH_HOST: z.string().trim().min(1).default("127.0.0.1"),
@@ -91,6 +105,9 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9:{}_-]{1,64}$/, "must be 1-64 characters of letters, digits, : { } _ -")
     .default("tributary"),
   LOG_LEVEL: z.enum(LOG_LEVELS).default("info"),
+  // Lets Prometheus scrape /api/metrics with "Authorization: Bearer <token>" instead of an admin
+  // session. Unset, only a signed-in admin can read the metrics.
+  METRICS_TOKEN: z.string().min(32, "must be at least 32 characters (openssl rand -hex 32)").optional(),
   // Set by `npm run demo` to the web inbox of the mail catcher it starts; the console links to it.
   DEMO_MAIL_INBOX_URL: httpUrl.optional(),
 });
@@ -116,7 +133,16 @@ export function parseWith<Schema extends z.ZodType>(schema: Schema, source: Reco
 
 export function parseEnv(source: Record<string, string | undefined>): Env {
   // Without an explicit PUBLIC_URL the console is where it listens, including a non-default PORT.
-  return parseWith(envSchema, { ...source, PUBLIC_URL: source.PUBLIC_URL || `http://localhost:${source.PORT || 3000}` });
+  const env = parseWith(envSchema, { ...source, PUBLIC_URL: source.PUBLIC_URL || `http://localhost:${source.PORT || 3000}` });
+  assertClusterPrefix(env);
+  return env;
+}
+
+/** On a Redis Cluster, BullMQ's scripts touch many keys at once, which works only when they share a slot. */
+export function assertClusterPrefix(env: { REDIS_CLUSTER: boolean; QUEUE_PREFIX: string }) {
+  if (env.REDIS_CLUSTER && !/\{[^{}]+\}/.test(env.QUEUE_PREFIX)) {
+    throw new ConfigError(`Invalid configuration: QUEUE_PREFIX must contain a hash tag such as {tributary} when REDIS_CLUSTER is true, so that every key lands in one slot`);
+  }
 }
 
 let cached: Env | undefined;

@@ -1,45 +1,132 @@
-import { spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { relative } from "node:path";
 import { ensureServices } from "@/scripts/lib/services";
 import { TEST_DATABASE_URL, testEnvironment } from "@/scripts/lib/test-env";
 
-// `npm test`: type-check, lint, unit + integration tests (vitest, real Postgres and Redis), a
-// production build, then Playwright end to end. Every step runs even if an earlier one failed, so
+// `npm test`: type-check, lint, unit + integration tests (vitest, real Postgres and Redis), a round
+// of the chaos suite, a production build, then Playwright end to end and the benchmarks' smoke runs. Every step runs even if an earlier one failed, so
 // one run shows everything that is wrong; the last line counts passed and failed.
 
 const BIN = "node_modules/.bin";
 const RESULTS = "test-results";
 const environment: NodeJS.ProcessEnv = { ...process.env, ...testEnvironment() };
 
-type Step = { name: string; ok: boolean; seconds: number; passed?: number; failed?: number; skipped?: number };
+type Step = { name: string; ok: boolean; seconds: number; passed?: number; failed?: number; skipped?: number; why?: string[] };
 const steps: Step[] = [];
 
 function heading(text: string) {
   console.log(`\n\x1b[1m━━ ${text} ━━\x1b[0m`);
 }
 
-function runStep(name: string, command: string, args: string[], counts?: () => Pick<Step, "passed" | "failed" | "skipped">): boolean {
+/** Lines a failed step's summary repeats: CI often shows only the end of a long log. */
+const TAIL_LINES = 25;
+
+/**
+ * Runs one step with its output passed through as it comes, keeping its last lines so the summary can
+ * say why it failed (for test steps, the failing cases' names replace them).
+ */
+async function runStep(
+  name: string,
+  command: string,
+  args: string[],
+  details?: () => Pick<Step, "passed" | "failed" | "skipped"> & { failedCases?: string[] },
+): Promise<boolean> {
   heading(name);
   const startedAt = Date.now();
-  const result = spawnSync(command, args, { env: environment, stdio: "inherit" });
-  const step: Step = { name, ok: result.status === 0, seconds: Math.round((Date.now() - startedAt) / 100) / 10 };
-  if (counts) Object.assign(step, counts());
+  const tail: string[] = [];
+  let partial = "";
+  const keep = (chunk: Buffer) => {
+    const lines = (partial + chunk.toString("utf8")).split("\n");
+    partial = lines.pop() ?? "";
+    tail.push(...lines);
+    tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
+  };
+  const child = spawn(command, args, { env: environment, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout.on("data", (chunk: Buffer) => {
+    process.stdout.write(chunk);
+    keep(chunk);
+  });
+  child.stderr.on("data", (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    keep(chunk);
+  });
+  const status = await new Promise<number | null>((resolve) => {
+    child.on("error", (error) => {
+      tail.push(`could not start ${command}: ${error.message}`);
+      resolve(null);
+    });
+    child.on("close", (code) => resolve(code));
+  });
+  if (partial) tail.push(partial);
+  const step: Step = { name, ok: status === 0, seconds: Math.round((Date.now() - startedAt) / 100) / 10 };
+  const { failedCases, ...counts } = details?.() ?? {};
+  Object.assign(step, counts);
+  if (!step.ok) step.why = failedCases && failedCases.length > 0 ? failedCases : tail.map(stripColors).filter((line) => line.trim() !== "");
   steps.push(step);
   return step.ok;
+}
+
+/**
+ * The opening lines of a failure's message, indented under its case: CI shows only the end of a long
+ * log, so the summary must carry what failed, not just where.
+ */
+function firstLines(message: string | undefined, count = 12): string[] {
+  if (!message) return [];
+  return stripColors(message)
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .slice(0, count)
+    .map((line) => `    ${line.slice(0, 300)}`);
+}
+
+function stripColors(line: string): string {
+  return line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "");
 }
 
 function readJson<T>(path: string): T | undefined {
   return existsSync(path) ? (JSON.parse(readFileSync(path, "utf8")) as T) : undefined;
 }
 
+type VitestReport = {
+  numPassedTests: number;
+  numFailedTests: number;
+  numPendingTests: number;
+  numTodoTests: number;
+  testResults: { name: string; status: string; message?: string; assertionResults: { fullName: string; status: string; failureMessages?: string[] }[] }[];
+};
+
 function vitestCounts() {
-  const report = readJson<{ numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number }>(`${RESULTS}/vitest.json`);
-  return report ? { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests } : {};
+  const report = readJson<VitestReport>(`${RESULTS}/vitest.json`);
+  if (!report) return {};
+  const failedCases = report.testResults.flatMap((file) => {
+    const path = relative(process.cwd(), file.name);
+    const cases = file.assertionResults
+      .filter((test) => test.status === "failed")
+      .flatMap((test) => [`${path} › ${test.fullName}`, ...firstLines(test.failureMessages?.[0])]);
+    // A file that failed before its cases ran (an import error, a failing hook) has no failed case.
+    return cases.length > 0 || file.status !== "failed" ? cases : [`${path}: ${(file.message ?? "failed").split("\n")[0]}`];
+  });
+  return { passed: report.numPassedTests, failed: report.numFailedTests, skipped: report.numPendingTests + report.numTodoTests, failedCases };
+}
+
+type PlaywrightSpec = { title: string; line: number; ok: boolean; tests?: { results?: { error?: { message?: string } }[] }[] };
+type PlaywrightSuite = { title: string; file: string; specs?: PlaywrightSpec[]; suites?: PlaywrightSuite[] };
+
+function failedSpecs(suite: PlaywrightSuite): string[] {
+  const own = (suite.specs ?? [])
+    .filter((spec) => !spec.ok)
+    .flatMap((spec) => {
+      const error = spec.tests?.flatMap((test) => test.results ?? []).find((result) => result.error?.message)?.error?.message;
+      return [`${suite.file}:${spec.line} › ${spec.title}`, ...firstLines(error)];
+    });
+  return [...own, ...(suite.suites ?? []).flatMap(failedSpecs)];
 }
 
 function playwrightCounts() {
-  const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number } }>(`${RESULTS}/playwright.json`);
-  return report ? { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped } : {};
+  const report = readJson<{ stats: { expected: number; unexpected: number; flaky: number; skipped: number }; suites: PlaywrightSuite[] }>(`${RESULTS}/playwright.json`);
+  if (!report) return {};
+  return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped, failedCases: report.suites.flatMap(failedSpecs) };
 }
 
 async function main() {
@@ -54,21 +141,25 @@ async function main() {
   if (!services.ok) return;
 
   // Route types first, so typed links are checked here and not only by the build.
-  runStep("type-check", "npm", ["run", "--silent", "typecheck"]);
-  runStep("lint", `${BIN}/eslint`, ["--max-warnings=0", "."]);
-  runStep(
+  await runStep("type-check", "npm", ["run", "--silent", "typecheck"]);
+  await runStep("lint", `${BIN}/eslint`, ["--max-warnings=0", "."]);
+  await runStep(
     "unit + integration (vitest)",
     `${BIN}/vitest`,
     ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${RESULTS}/vitest.json`],
     vitestCounts,
   );
-  if (runStep("production build", `${BIN}/next`, ["build"])) {
+  // The chaos suite's short form: one round of every fault against its own Postgres and Redis, then
+  // the stored events compared with the emulator's ground truth (`npm run test:chaos` runs three).
+  await runStep("chaos (one round of faults)", `${BIN}/tsx`, ["chaos/index.ts", "--smoke"]);
+  if (await runStep("production build", `${BIN}/next`, ["build"])) {
     environment.PLAYWRIGHT_JSON_OUTPUT_NAME = `${RESULTS}/playwright.json`;
-    runStep("end to end (playwright)", `${BIN}/playwright`, ["test", "--reporter=list,json"], playwrightCounts);
-    // The benchmark's small variant, on the build just made, so bench/ cannot rot between real runs.
-    // It checks that every figure is produced, not how fast (that is for `npm run bench`).
+    await runStep("end to end (playwright)", `${BIN}/playwright`, ["test", "--reporter=list,json"], playwrightCounts);
+    // The benchmarks' small variants (ingest, schedule, dashboard on the build just made), so bench/
+    // cannot rot between real runs. They check that every figure is produced, not how fast (that is
+    // for `npm run bench`).
     environment.NEXT_DIST_DIR = ".next";
-    runStep("benchmark smoke (bench/)", `${BIN}/tsx`, ["bench/index.ts", "dashboard", "--smoke", "--no-build"]);
+    await runStep("benchmark smoke (bench/)", `${BIN}/tsx`, ["bench/index.ts", "all", "--smoke", "--no-build"]);
     delete environment.NEXT_DIST_DIR;
   } else {
     steps.push({ name: "end to end (playwright)", ok: false, seconds: 0 });
@@ -85,6 +176,10 @@ function summarize() {
   // A step that failed without a failing case (a crash, an unhandled error) still counts once.
   const passed = steps.reduce((sum, step) => sum + (step.passed ?? (step.ok ? 1 : 0)), 0);
   const failed = steps.reduce((sum, step) => sum + (step.failed ? step.failed : step.ok ? 0 : 1), 0);
+  for (const step of steps.filter((candidate) => candidate.why && candidate.why.length > 0)) {
+    console.log(`\n\x1b[31m✗ ${step.name}\x1b[0m — ${step.failed ? "failed cases" : "its last lines"}:`);
+    for (const line of step.why!) console.log(`  ${line}`);
+  }
   console.log(`\ntests: ${passed} passed, ${failed} failed`);
   return failed === 0;
 }

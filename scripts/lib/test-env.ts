@@ -4,6 +4,17 @@
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/tributary_test";
 /** An empty, migrated database that tests copy when they need one to themselves. */
 export const TEST_TEMPLATE_DATABASE = `${new URL(TEST_DATABASE_URL).pathname.slice(1)}_template`;
+/**
+ * The end-to-end suite's own database and queues, recreated empty at the start of every Playwright
+ * run (scripts/e2e-reset.ts). Shared with vitest they were not: sources, worker reports and pull
+ * schedules that integration tests leave behind were pulled and judged by the end-to-end worker and
+ * could hold the alarm test's email behind a "Tributary is failing" incident.
+ */
+export const E2E_DATABASE_URL = (() => {
+  const url = new URL(TEST_DATABASE_URL);
+  url.pathname = `${url.pathname}_e2e`;
+  return url.toString();
+})();
 // Overridable so that two checkouts can run their suites side by side on one machine.
 export const E2E_PORT = Number(process.env.TEST_E2E_PORT || 3210);
 export const E2E_WORKER_HEALTH_PORT = Number(process.env.TEST_E2E_WORKER_HEALTH_PORT || E2E_PORT + 1);
@@ -25,6 +36,7 @@ export function testEnvironment() {
     // Fixed, test-only values: they protect nothing real.
     NEXTAUTH_SECRET: "test-only-secret-0123456789abcdef0123456789",
     ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 7).toString("base64")}`,
+    METRICS_TOKEN: "test-only-metrics-token-0123456789abcdef",
     QUEUE_PREFIX: process.env.TEST_QUEUE_PREFIX || "tributary-test",
     LOG_LEVEL: "info",
     // Never the real Slack from a test: integration tests start their own emulator and point here.
@@ -36,4 +48,10 @@ export function testEnvironment() {
     ALARM_MIN_THRESHOLD_MINUTES: "1",
     NEXT_TELEMETRY_DISABLED: "1",
   } satisfies Record<string, string>;
+}
+
+/** What the end-to-end web server and worker run with, and what the specs read back. */
+export function e2eEnvironment() {
+  const environment = testEnvironment();
+  return { ...environment, DATABASE_URL: E2E_DATABASE_URL, QUEUE_PREFIX: `${environment.QUEUE_PREFIX}-e2e` };
 }

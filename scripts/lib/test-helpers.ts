@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer, type AddressInfo, type Server } from "node:net";
+import { Redis } from "ioredis";
 import { testEnvironment } from "@/scripts/lib/test-env";
 
 // Shared by integration tests that run the real entry points (worker, scripts) as processes.
@@ -84,4 +85,19 @@ export function logRecords(stdout: string): Record<string, unknown>[] {
     .split("\n")
     .filter((line) => line.startsWith("{"))
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** Deletes every Redis key under a queue prefix: schedulers and jobs of an earlier run would fire into the next one. */
+export async function clearQueuePrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1000);
+      if (keys.length > 0) await redis.unlink(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
 }
