@@ -169,7 +169,7 @@ const OPERATIONS: Operation[] = [
   },
 ];
 
-const ERROR_RESPONSES: Record<ErrorStatus | 401 | 403, { name: string; description: string }> = {
+const ERROR_RESPONSES: Record<ErrorStatus | 401 | 403 | 500, { name: string; description: string }> = {
   400: { name: "BadRequest", description: "The request did not validate: `issues` names each field." },
   401: { name: "Unauthorized", description: "No API token, or one that is malformed, unknown, revoked, expired, or whose creator is disabled. `WWW-Authenticate` says which scheme to use." },
   403: { name: "Forbidden", description: "A read token calling a write operation (`insufficient_scope`), or a token whose creator's role no longer allows it." },
@@ -178,6 +178,7 @@ const ERROR_RESPONSES: Record<ErrorStatus | 401 | 403, { name: string; descripti
   413: { name: "PayloadTooLarge", description: "The body is larger than 64 KiB." },
   415: { name: "UnsupportedMediaType", description: "The body is not sent as application/json." },
   422: { name: "UnprocessableEntity", description: "The change does not fit the source (or Slack refused the credentials): `issues` names the field." },
+  500: { name: "InternalError", description: "Tributary failed unexpectedly (its database or Redis unreachable, or a bug). The message gives the request ID under which the cause is logged; the `x-request-id` header carries it too." },
 };
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
@@ -214,6 +215,7 @@ function operationObject(operation: Operation) {
     for (const status of [401, 403] as const) responses[status] = { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` };
   }
   for (const status of operation.errors) responses[status] = { $ref: `#/components/responses/${ERROR_RESPONSES[status].name}` };
+  if (operation.scope) responses[500] = { $ref: `#/components/responses/${ERROR_RESPONSES[500].name}` };
   return {
     operationId: operation.operationId,
     summary: operation.summary,

@@ -1,6 +1,8 @@
 import { NextResponse } from "next/server";
 import type { z } from "zod";
 import { readBoundedText } from "@/lib/http";
+import { REQUEST_ID_HEADER, resolveRequestId } from "@/lib/logger";
+import { webLogger } from "@/lib/web-logger";
 
 // The answers of /api/v1: JSON, never cached, and every error in one shape that programs can branch
 // on — `{ error: { code, message, issues? } }` — documented once in the OpenAPI document
@@ -59,4 +61,24 @@ export async function readJsonBody<T extends z.ZodType>(request: Request, schema
 /** A refusal of features/api/sources.ts as the HTTP answer. */
 export function refusalResponse(refusal: { status: number; code: string; message: string; issues?: ApiIssue[] }) {
   return apiError(refusal.status, refusal.code, refusal.message, refusal.issues ? { issues: refusal.issues } : {});
+}
+
+/**
+ * A route handler whose unexpected failure (Postgres or Redis unreachable, a bug) still answers in
+ * the API's error shape, so a script can tell it from a refusal, with the request ID that finds the
+ * logged cause. The message never carries the error itself: it could name hosts or queries.
+ */
+export function apiRoute<Args extends [Request, ...unknown[]]>(handler: (...args: Args) => Promise<Response>): (...args: Args) => Promise<Response> {
+  return async (...args) => {
+    try {
+      return await handler(...args);
+    } catch (error) {
+      const [request] = args;
+      const requestId = resolveRequestId(request.headers.get(REQUEST_ID_HEADER));
+      webLogger.error({ event: "api_error", requestId, method: request.method, path: new URL(request.url).pathname, err: error }, "API request failed");
+      return apiError(500, "internal_error", `Tributary could not complete this request. Try again later; if it keeps failing, its log holds the cause under request ID ${requestId}.`, {
+        headers: { [REQUEST_ID_HEADER]: requestId },
+      });
+    }
+  };
 }

@@ -261,7 +261,7 @@ describe("the OpenAPI document", () => {
     return walk("app/api/v1")
       .flatMap((file) => {
         const path = `/${relative("app", file).split(sep).slice(0, -1).join("/")}`.replace(/\[(\w+)\]/g, "{$1}");
-        return [...readFileSync(file, "utf8").matchAll(/export\s+async\s+function\s+(GET|POST|PUT|PATCH|DELETE)\b/g)].map((match) => `${match[1]} ${path}`);
+        return [...readFileSync(file, "utf8").matchAll(/export\s+(?:async\s+function|const)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)].map((match) => `${match[1]} ${path}`);
       })
       .sort();
   }

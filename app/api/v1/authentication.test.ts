@@ -152,7 +152,7 @@ describe("bearer authentication of /api/v1", () => {
     for (const file of walk("app/api/v1")) {
       const path = `/${relative("app", file).split(sep).slice(0, -1).join("/")}`.replace("[id]", sourceId);
       const handlers = (await import(resolve(file))) as Record<string, (request: NextRequest, context: { params: Promise<{ id: string }> }) => Promise<Response>>;
-      for (const method of [...readFileSync(file, "utf8").matchAll(/export\s+async\s+function\s+(GET|POST|PUT|PATCH|DELETE)\b/g)].map((match) => match[1]!)) {
+      for (const method of [...readFileSync(file, "utf8").matchAll(/export\s+(?:async\s+function|const)\s+(GET|POST|PUT|PATCH|DELETE)\b/g)].map((match) => match[1]!)) {
         const label = `${method} ${path}`;
         operations.push(label);
         const send = (token?: string) => {

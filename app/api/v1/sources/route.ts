@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { authenticateApiRequest } from "@/features/api-tokens/authentication";
-import { apiJson, invalidRequest, readJsonBody, refusalResponse } from "@/features/api/responses";
+import { apiJson, apiRoute, invalidRequest, readJsonBody, refusalResponse } from "@/features/api/responses";
 import { sourceCreateSchema } from "@/features/api/schema";
 import { createApiSource } from "@/features/api/sources";
 import { listSourcePage } from "@/features/sources/data";
@@ -9,16 +9,16 @@ import { sourceListQuerySchema } from "@/features/sources/schema";
 export const dynamic = "force-dynamic";
 
 /** The console's sources list: same filters, sort and pages. */
-export async function GET(request: NextRequest) {
+export const GET = apiRoute(async function GET(request: NextRequest) {
   const authentication = await authenticateApiRequest(request, "READ");
   if (!authentication.ok) return authentication.response;
   const query = sourceListQuerySchema.safeParse(Object.fromEntries(request.nextUrl.searchParams));
   if (!query.success) return invalidRequest(query.error, "invalid_query");
   return apiJson(await listSourcePage(query.data));
-}
+});
 
 /** The wizard's first step: a draft source, validated by its form's schema (behind a strict JSON shape). */
-export async function POST(request: NextRequest) {
+export const POST = apiRoute(async function POST(request: NextRequest) {
   const authentication = await authenticateApiRequest(request, "WRITE");
   if (!authentication.ok) return authentication.response;
   const body = await readJsonBody(request, sourceCreateSchema);
@@ -28,4 +28,4 @@ export async function POST(request: NextRequest) {
   const response = apiJson(result.data, 201);
   response.headers.set("location", `/api/v1/sources/${result.data.id}`);
   return response;
-}
+});

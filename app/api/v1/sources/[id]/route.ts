@@ -1,6 +1,6 @@
 import type { NextRequest } from "next/server";
 import { authenticateApiRequest } from "@/features/api-tokens/authentication";
-import { apiJson, invalidRequest, readJsonBody, refusalResponse, sourceNotFound } from "@/features/api/responses";
+import { apiJson, apiRoute, invalidRequest, readJsonBody, refusalResponse, sourceNotFound } from "@/features/api/responses";
 import { sourceDeleteQuerySchema, sourcePatchSchema } from "@/features/api/schema";
 import { applySourcePatch, loadApiSource } from "@/features/api/sources";
 import { findSource } from "@/features/sources/data";
@@ -11,15 +11,15 @@ export const dynamic = "force-dynamic";
 
 type Context = { params: Promise<{ id: string }> };
 
-export async function GET(request: NextRequest, { params }: Context) {
+export const GET = apiRoute(async function GET(request: NextRequest, { params }: Context) {
   const authentication = await authenticateApiRequest(request, "READ");
   if (!authentication.ok) return authentication.response;
   const id = sourceIdSchema.safeParse((await params).id);
   const source = id.success ? await loadApiSource(id.data) : null;
   return source ? apiJson(source) : sourceNotFound();
-}
+});
 
-export async function PATCH(request: NextRequest, { params }: Context) {
+export const PATCH = apiRoute(async function PATCH(request: NextRequest, { params }: Context) {
   const authentication = await authenticateApiRequest(request, "WRITE");
   if (!authentication.ok) return authentication.response;
   const id = sourceIdSchema.safeParse((await params).id);
@@ -28,13 +28,13 @@ export async function PATCH(request: NextRequest, { params }: Context) {
   if (!body.ok) return body.response;
   const result = await applySourcePatch(id.data, body.data, authentication.caller);
   return result.ok ? apiJson(result.data) : refusalResponse(result.refusal);
-}
+});
 
 /**
  * Deletes the source as its Settings tab does: schedules removed, Slack token revoked (unless another
  * source uses the same app), secrets erased, events kept or erased as asked.
  */
-export async function DELETE(request: NextRequest, { params }: Context) {
+export const DELETE = apiRoute(async function DELETE(request: NextRequest, { params }: Context) {
   const authentication = await authenticateApiRequest(request, "WRITE");
   if (!authentication.ok) return authentication.response;
   const id = sourceIdSchema.safeParse((await params).id);
@@ -49,4 +49,4 @@ export async function DELETE(request: NextRequest, { params }: Context) {
   if (result.ok) return apiJson(result.outcome);
   if (result.reason === "not_found") return sourceNotFound();
   return refusalResponse({ status: 409, code: "wrong_state", message: "The source was renamed while it was being deleted; nothing was deleted. Try again." });
-}
+});
