@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { startDeadline } from "@/lib/deadline";
 import { parseRetryAfter } from "@/lib/slack/web-api";
 
 // The Audit Logs API (api.slack.com/audit/v1) is not the Web API: success has no `ok` field and
@@ -40,10 +41,11 @@ export async function fetchAuditLogs(baseUrl: string, token: string, query: Audi
   if (query.cursor) params.set("cursor", query.cursor);
   let response: Response;
   let text: string;
+  const deadline = startDeadline(timeoutMs, options.signal);
   try {
     response = await fetch(`${baseUrl}/logs?${params}`, {
       headers: { accept: "application/json", authorization: `Bearer ${token}` },
-      signal: options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]) : AbortSignal.timeout(timeoutMs),
+      signal: deadline.signal,
       redirect: "error",
     });
     if (response.status === 429) {
@@ -55,6 +57,8 @@ export async function fetchAuditLogs(baseUrl: string, token: string, query: Audi
     const isTimeout = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
     if (options.signal?.aborted) return { ok: false, kind: "unreachable", detail: "request abandoned" };
     return { ok: false, kind: "unreachable", detail: isTimeout ? `no answer within ${Math.round(timeoutMs / 1000)} s` : "connection failed" };
+  } finally {
+    deadline.dispose();
   }
   let body: unknown;
   try {

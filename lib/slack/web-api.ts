@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { startDeadline } from "@/lib/deadline";
 
 // A minimal client for Slack's Web API (slack.com/api/*), where failures are HTTP 200 with
 // `ok:false` (reference §0) and everything else (5xx, an HTML error page, a reset connection, a hang)
@@ -53,27 +54,33 @@ export async function callSlackMethod<T>(
     return isTimeout ? `no answer within ${Math.round(timeoutMs / 1000)} s` : "connection failed";
   };
   let response: Response;
-  try {
-    response = await fetch(`${baseUrl}/${method}`, {
-      method: "POST",
-      headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", ...authorizationHeader(options.auth) },
-      body: new URLSearchParams(options.params ?? {}),
-      signal: options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]) : AbortSignal.timeout(timeoutMs),
-      redirect: "error",
-    });
-  } catch (error) {
-    return { ok: false, kind: "unreachable", detail: describeAbort(error) };
-  }
-  if (response.status === 429) {
-    await response.body?.cancel();
-    return { ok: false, kind: "ratelimited", retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after")) };
-  }
   let text: string;
+  // Covers the body too: a Slack that sends headers and then stalls is as unreachable as a silent one.
+  const deadline = startDeadline(timeoutMs, options.signal);
   try {
-    text = await response.text();
-  } catch (error) {
-    // The connection dropped (or the deadline passed) halfway through the body.
-    return { ok: false, kind: "unreachable", detail: describeAbort(error) };
+    try {
+      response = await fetch(`${baseUrl}/${method}`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", accept: "application/json", ...authorizationHeader(options.auth) },
+        body: new URLSearchParams(options.params ?? {}),
+        signal: deadline.signal,
+        redirect: "error",
+      });
+    } catch (error) {
+      return { ok: false, kind: "unreachable", detail: describeAbort(error) };
+    }
+    if (response.status === 429) {
+      await response.body?.cancel();
+      return { ok: false, kind: "ratelimited", retryAfterSeconds: parseRetryAfter(response.headers.get("retry-after")) };
+    }
+    try {
+      text = await response.text();
+    } catch (error) {
+      // The connection dropped (or the deadline passed) halfway through the body.
+      return { ok: false, kind: "unreachable", detail: describeAbort(error) };
+    }
+  } finally {
+    deadline.dispose();
   }
   let body: unknown;
   try {
