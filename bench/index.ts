@@ -37,7 +37,7 @@ function wholeNumber(name: string, value: string | undefined): number | undefine
   return number;
 }
 
-/** Minutes may be fractional (the smoke run measures half a minute). */
+/** Minutes may be fractional (the smoke run measures a quarter of a minute). */
 function positiveNumber(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value.replaceAll("_", "").replaceAll(",", ""));

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 import { benchDatabaseUrl, readPostgresFacts, recreateDatabase } from "@/bench/database";
-import { clearBenchQueues, emulatorCall, postgresCpuSeconds, runScript, sampleProcess, startEmulator, startWorker, stopProcess, toMiB, workerEnvironment, type Emulator, type Worker } from "@/bench/pipeline";
+import { clearBenchQueues, emulatorCall, postgresCpuSeconds, queuePullNow, runScript, sampleProcess, startEmulator, startWorker, stopProcess, toMiB, workerEnvironment, type Emulator, type Worker } from "@/bench/pipeline";
 
 // Issue 10 scenario 1: one source whose first pull finds millions of audit events in its backfill
 // window, served by the emulator's bulk mode; one worker process pulls them. End to end (from the
@@ -129,6 +129,8 @@ export async function runIngest(options: IngestOptions): Promise<IngestRun> {
     const emulatorSampler = sampleProcess(emulator.process.child.pid!);
     worker = await startWorker(environment);
     const workerSampler = sampleProcess(worker.pid, 250);
+    const { rows: sources } = await client.query<{ id: string }>("SELECT id FROM sources");
+    await queuePullNow(redisUrl, { sourceId: sources[0]!.id, logType: "Slack.AuditLogs" });
     const { run, endedAt } = await waitForRun(client, options.isSmoke ? 120_000 : 30 * 60_000);
     const workerCost = workerSampler.stop();
     const emulatorCost = emulatorSampler.stop();

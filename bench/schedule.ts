@@ -9,7 +9,7 @@ import { scheduledDueTime } from "@/lib/metrics/worker";
 // intervals are read afterwards from Postgres, with nothing added to the worker for the bench.
 
 export const SCHEDULE_DEFAULTS = { sources: 10_000, minutes: 5, intervalSeconds: 60, latencyMs: 150, searchMinutes: 3, searchLimit: 40_000 } as const;
-export const SCHEDULE_SMOKE_DEFAULTS = { sources: 40, minutes: 0.5, intervalSeconds: 10, latencyMs: 20, searchMinutes: 0, searchLimit: 0 } as const;
+export const SCHEDULE_SMOKE_DEFAULTS = { sources: 40, minutes: 0.25, intervalSeconds: 10, latencyMs: 20, searchMinutes: 0, searchLimit: 0 } as const;
 export const SCHEDULE_TARGETS = { p99LagSeconds: 10, missedIntervals: 0, peakRssMiB: 300 } as const;
 
 const DATABASE = "tributary_bench_schedule";
