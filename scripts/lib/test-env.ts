@@ -1,9 +1,28 @@
 // The one definition of the test environment, shared by the test runner, vitest and Playwright, so
 // that tests never touch the developer's own database, queues or ports.
 
-export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/tributary_test";
+/** How many test files vitest runs side by side (one per worker process). */
+export const VITEST_WORKERS = Math.max(1, Number(process.env.TEST_WORKERS || 2));
+/**
+ * Inside a vitest worker, its slot (1..VITEST_WORKERS; 0 elsewhere). Files running side by side each
+ * get a database, queue prefix and ports of their own through it, so one file's worker never pulls
+ * another's sources and no two servers want one port; files in one slot still run one at a time.
+ */
+export const TEST_SLOT = Number(process.env.VITEST_POOL_ID || 0);
+
+const BASE_DATABASE_URL = process.env.TEST_DATABASE_URL || "postgresql://postgres@127.0.0.1:5432/tributary_test";
+const BASE_DATABASE_NAME = new URL(BASE_DATABASE_URL).pathname.slice(1);
+
+/** The database of one vitest slot: a fresh copy of the template, made by the global setup. */
+export function slotDatabaseUrl(slot: number): string {
+  const url = new URL(BASE_DATABASE_URL);
+  url.pathname = `/${BASE_DATABASE_NAME}_${slot}`;
+  return url.toString();
+}
+
+export const TEST_DATABASE_URL = TEST_SLOT > 0 ? slotDatabaseUrl(TEST_SLOT) : BASE_DATABASE_URL;
 /** An empty, migrated database that tests copy when they need one to themselves. */
-export const TEST_TEMPLATE_DATABASE = `${new URL(TEST_DATABASE_URL).pathname.slice(1)}_template`;
+export const TEST_TEMPLATE_DATABASE = `${BASE_DATABASE_NAME}_template`;
 /**
  * The end-to-end suite's own database and queues, recreated empty at the start of every Playwright
  * run (scripts/e2e-reset.ts). Shared with vitest they were not: sources, worker reports and pull
@@ -11,19 +30,20 @@ export const TEST_TEMPLATE_DATABASE = `${new URL(TEST_DATABASE_URL).pathname.sli
  * could hold the alarm test's email behind a "Tributary is failing" incident.
  */
 export const E2E_DATABASE_URL = (() => {
-  const url = new URL(TEST_DATABASE_URL);
+  const url = new URL(BASE_DATABASE_URL);
   url.pathname = `${url.pathname}_e2e`;
   return url.toString();
 })();
-// Overridable so that two checkouts can run their suites side by side on one machine.
-export const E2E_PORT = Number(process.env.TEST_E2E_PORT || 3210);
-export const E2E_WORKER_HEALTH_PORT = Number(process.env.TEST_E2E_WORKER_HEALTH_PORT || E2E_PORT + 1);
+// Overridable so that two checkouts can run their suites side by side on one machine. A vitest slot
+// uses the ten ports above the previous slot's (3220…, 3230…); Playwright, outside any slot, 3210….
+export const E2E_PORT = Number(process.env.TEST_E2E_PORT || 3210) + 10 * TEST_SLOT;
+export const E2E_WORKER_HEALTH_PORT = TEST_SLOT > 0 ? E2E_PORT + 1 : Number(process.env.TEST_E2E_WORKER_HEALTH_PORT || E2E_PORT + 1);
 /** The Slack emulator the end-to-end web server and worker talk to (Playwright starts it). */
-export const E2E_EMULATOR_PORT = Number(process.env.TEST_E2E_EMULATOR_PORT || E2E_PORT + 2);
+export const E2E_EMULATOR_PORT = TEST_SLOT > 0 ? E2E_PORT + 2 : Number(process.env.TEST_E2E_EMULATOR_PORT || E2E_PORT + 2);
 export const E2E_EMULATOR_URL = `http://127.0.0.1:${E2E_EMULATOR_PORT}`;
 /** MailDev, as the demo runs it: the end-to-end worker mails it, and tests read its inbox's JSON API. */
-export const E2E_MAIL_SMTP_PORT = Number(process.env.TEST_E2E_MAIL_SMTP_PORT || E2E_PORT + 3);
-export const E2E_MAIL_INBOX_PORT = Number(process.env.TEST_E2E_MAIL_INBOX_PORT || E2E_PORT + 4);
+export const E2E_MAIL_SMTP_PORT = TEST_SLOT > 0 ? E2E_PORT + 3 : Number(process.env.TEST_E2E_MAIL_SMTP_PORT || E2E_PORT + 3);
+export const E2E_MAIL_INBOX_PORT = TEST_SLOT > 0 ? E2E_PORT + 4 : Number(process.env.TEST_E2E_MAIL_INBOX_PORT || E2E_PORT + 4);
 export const E2E_MAIL_INBOX_URL = `http://127.0.0.1:${E2E_MAIL_INBOX_PORT}`;
 
 export function testEnvironment() {
@@ -37,7 +57,7 @@ export function testEnvironment() {
     NEXTAUTH_SECRET: "test-only-secret-0123456789abcdef0123456789",
     ENCRYPTION_KEYS: `test1:${Buffer.alloc(32, 7).toString("base64")}`,
     METRICS_TOKEN: "test-only-metrics-token-0123456789abcdef",
-    QUEUE_PREFIX: process.env.TEST_QUEUE_PREFIX || "tributary-test",
+    QUEUE_PREFIX: `${process.env.TEST_QUEUE_PREFIX || "tributary-test"}${TEST_SLOT > 0 ? `-${TEST_SLOT}` : ""}`,
     LOG_LEVEL: "info",
     // Never the real Slack from a test: integration tests start their own emulator and point here.
     SLACK_API_URL: `${E2E_EMULATOR_URL}/api`,
