@@ -4,9 +4,10 @@ import { relative } from "node:path";
 import { ensureServices } from "@/scripts/lib/services";
 import { TEST_DATABASE_URL, testEnvironment } from "@/scripts/lib/test-env";
 
-// `npm test`: type-check, lint, unit + integration tests (vitest, real Postgres and Redis), a round
-// of the chaos suite, a production build, then Playwright end to end and the benchmarks' smoke runs. Every step runs even if an earlier one failed, so
-// one run shows everything that is wrong; the last line counts passed and failed.
+// `npm test`: type-check and lint, unit + integration tests (vitest, real Postgres and Redis), a
+// production build, Playwright end to end, then a round of the chaos suite beside the benchmarks'
+// smoke runs. Every step runs even if an earlier one failed, so one run shows everything that is
+// wrong; the last line counts passed and failed.
 
 const BIN = "node_modules/.bin";
 const RESULTS = "test-results";
@@ -31,26 +32,29 @@ async function runStep(
   command: string,
   args: string[],
   details?: () => Pick<Step, "passed" | "failed" | "skipped"> & { failedCases?: string[] },
+  options: { linePrefix?: string; environment?: Record<string, string> } = {},
 ): Promise<boolean> {
   heading(name);
   const startedAt = Date.now();
   const tail: string[] = [];
-  let partial = "";
-  const keep = (chunk: Buffer) => {
-    const lines = (partial + chunk.toString("utf8")).split("\n");
-    partial = lines.pop() ?? "";
+  const partial = { stdout: "", stderr: "" };
+  const keep = (stream: "stdout" | "stderr", chunk: Buffer) => {
+    const lines = (partial[stream] + chunk.toString("utf8")).split("\n");
+    partial[stream] = lines.pop() ?? "";
     tail.push(...lines);
     tail.splice(0, Math.max(0, tail.length - TAIL_LINES));
+    return lines;
   };
-  const child = spawn(command, args, { env: environment, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout.on("data", (chunk: Buffer) => {
-    process.stdout.write(chunk);
-    keep(chunk);
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    process.stderr.write(chunk);
-    keep(chunk);
-  });
+  const child = spawn(command, args, { env: { ...environment, ...options.environment }, stdio: ["ignore", "pipe", "pipe"] });
+  for (const stream of ["stdout", "stderr"] as const) {
+    child[stream].on("data", (chunk: Buffer) => {
+      const lines = keep(stream, chunk);
+      // Steps that run side by side print whole lines, each marked with its step; a lone step passes
+      // its output through as it comes (progress bars, partial lines).
+      if (options.linePrefix === undefined) process[stream].write(chunk);
+      else for (const line of lines) process[stream].write(`${options.linePrefix}${line}\n`);
+    });
+  }
   const status = await new Promise<number | null>((resolve) => {
     child.on("error", (error) => {
       tail.push(`could not start ${command}: ${error.message}`);
@@ -58,7 +62,11 @@ async function runStep(
     });
     child.on("close", (code) => resolve(code));
   });
-  if (partial) tail.push(partial);
+  for (const stream of ["stdout", "stderr"] as const) {
+    if (!partial[stream]) continue;
+    tail.push(partial[stream]);
+    if (options.linePrefix !== undefined) process[stream].write(`${options.linePrefix}${partial[stream]}\n`);
+  }
   const step: Step = { name, ok: status === 0, seconds: Math.round((Date.now() - startedAt) / 100) / 10 };
   const { failedCases, ...counts } = details?.() ?? {};
   Object.assign(step, counts);
@@ -129,6 +137,15 @@ function playwrightCounts() {
   return { passed: report.stats.expected + report.stats.flaky, failed: report.stats.unexpected, skipped: report.stats.skipped, failedCases: report.suites.flatMap(failedSpecs) };
 }
 
+async function runBenchSmoke(isBuilt: boolean): Promise<boolean> {
+  if (!isBuilt) {
+    steps.push({ name: "benchmark smoke (bench/)", ok: false, seconds: 0, why: ["not run: the production build failed"] });
+    return false;
+  }
+  // On the build just made: the dashboard scenario serves it instead of building its own.
+  return runStep("benchmark smoke (bench/)", `${BIN}/tsx`, ["bench/index.ts", "all", "--smoke", "--no-build"], undefined, { linePrefix: "[bench] ", environment: { NEXT_DIST_DIR: ".next" } });
+}
+
 async function main() {
   rmSync(`${RESULTS}/vitest.json`, { force: true });
   rmSync(`${RESULTS}/playwright.json`, { force: true });
@@ -140,30 +157,37 @@ async function main() {
   steps.push({ name: "services", ok: services.ok, seconds: 0 });
   if (!services.ok) return;
 
-  // Route types first, so typed links are checked here and not only by the build.
-  await runStep("type-check", "npm", ["run", "--silent", "typecheck"]);
-  await runStep("lint", `${BIN}/eslint`, ["--max-warnings=0", "."]);
+  // Type-check and lint side by side: each is a single-threaded Node process, and there are two cores.
+  // Route types first (inside typecheck), so typed links are checked here and not only by the build.
+  await Promise.all([
+    runStep("type-check", "npm", ["run", "--silent", "typecheck"], undefined, { linePrefix: "[type-check] " }),
+    runStep("lint", `${BIN}/eslint`, ["--max-warnings=0", "."], undefined, { linePrefix: "[lint] " }),
+  ]);
   await runStep(
     "unit + integration (vitest)",
     `${BIN}/vitest`,
     ["run", "--reporter=default", "--reporter=json", `--outputFile.json=${RESULTS}/vitest.json`],
     vitestCounts,
   );
-  // The chaos suite's short form: one round of every fault against its own Postgres and Redis, then
-  // the stored events compared with the emulator's ground truth (`npm run test:chaos` runs three).
-  await runStep("chaos (one round of faults)", `${BIN}/tsx`, ["chaos/index.ts", "--smoke"]);
-  if (await runStep("production build", `${BIN}/next`, ["build"])) {
+  const isBuilt = await runStep("production build", `${BIN}/next`, ["build"]);
+  if (isBuilt) {
     environment.PLAYWRIGHT_JSON_OUTPUT_NAME = `${RESULTS}/playwright.json`;
     await runStep("end to end (playwright)", `${BIN}/playwright`, ["test", "--reporter=list,json"], playwrightCounts);
-    // The benchmarks' small variants (ingest, schedule, dashboard on the build just made), so bench/
-    // cannot rot between real runs. They check that every figure is produced, not how fast (that is
-    // for `npm run bench`).
-    environment.NEXT_DIST_DIR = ".next";
-    await runStep("benchmark smoke (bench/)", `${BIN}/tsx`, ["bench/index.ts", "all", "--smoke", "--no-build"]);
-    delete environment.NEXT_DIST_DIR;
   } else {
     steps.push({ name: "end to end (playwright)", ok: false, seconds: 0 });
   }
+  // Last, side by side: the chaos round and the benchmarks' smoke runs spend most of their time
+  // waiting on pull intervals, and neither shares a port, database or queue with the other (chaos
+  // runs its own Postgres and Redis; the bench has its own databases and queue prefix).
+  await Promise.all([
+    // The chaos suite's short form: one round of every fault against its own Postgres and Redis, then
+    // the stored events compared with the emulator's ground truth (`npm run test:chaos` runs three).
+    runStep("chaos (one round of faults)", `${BIN}/tsx`, ["chaos/index.ts", "--smoke"], undefined, { linePrefix: "[chaos] " }),
+    // The benchmarks' small variants (ingest, schedule, dashboard on the build just made), so bench/
+    // cannot rot between real runs. They check that every figure is produced, not how fast (that is
+    // for `npm run bench`).
+    runBenchSmoke(isBuilt),
+  ]);
 }
 
 function summarize() {
