@@ -8,6 +8,10 @@ import { WizardPage } from "./pages/wizard-page";
 // The onboarding wizard end to end: the production build, the worker and the Slack emulator, with
 // Slack's consent page answered in the browser like a person would.
 
+// Each test walks the wizard from start to finish with several trips to Slack's consent page: about
+// 30 s on a busy 2-core machine, the whole of Playwright's default budget.
+test.describe.configure({ timeout: 90_000 });
+
 const uniqueName = (label: string) => `${label} ${randomBytes(4).toString("hex")}`;
 
 async function signedInAdmin(page: Page) {
@@ -184,7 +188,6 @@ test("Pro or Business+: access and integration logs by keyboard, custom alarm, t
 });
 
 test("every way a grant can fail lands back on Verify with the explanation, and the wizard resumes where it stopped", async ({ page, baseURL }) => {
-  test.setTimeout(90_000);
   await signedInAdmin(page);
   const wizard = new WizardPage(page);
   const name = uniqueName("Failing grants");
