@@ -1,9 +1,6 @@
 import { spawn } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
-import { Queue } from "bullmq";
 import { benchAppEnvironment } from "@/bench/app-server";
-import { createRedisConnection } from "@/lib/queue/connection";
-import { PULL_JOB, pullPayloadSchema, type PullPayload } from "@/lib/queue/queues";
 import { clearQueuePrefix, freePort, waitUntil } from "@/scripts/lib/test-helpers";
 import { startProcess, stopProcess, type ManagedProcess } from "@/scripts/lib/processes";
 
@@ -74,21 +71,6 @@ export function workerEnvironment(databaseUrl: string, emulator: Emulator, overr
     QUEUE_PREFIX: BENCH_QUEUE_PREFIX,
     ...overrides,
   };
-}
-
-/**
- * Queues one pull now, as the source's schedule would at its next interval: the schedule's first
- * run falls anywhere in the first minute (phase-spread), time the ingest scenario would only wait.
- */
-export async function queuePullNow(redisUrl: string, payload: PullPayload): Promise<void> {
-  const connection = createRedisConnection(redisUrl);
-  const queue = new Queue<PullPayload>("pulls", { connection, prefix: BENCH_QUEUE_PREFIX });
-  try {
-    await queue.add(PULL_JOB, pullPayloadSchema.parse(payload));
-  } finally {
-    await queue.close();
-    connection.disconnect();
-  }
 }
 
 /** Removes every key of the bench's queue prefix: schedulers and jobs of an earlier run would fire into this one. */

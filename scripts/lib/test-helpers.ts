@@ -1,7 +1,10 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createServer, type AddressInfo, type Server } from "node:net";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
+import { createRedisConnection } from "@/lib/queue/connection";
+import { PULL_JOB, pullPayloadSchema, type PullPayload } from "@/lib/queue/queues";
 import { testEnvironment } from "@/scripts/lib/test-env";
 
 // Shared by integration tests that run the real entry points (worker, scripts) as processes.
@@ -88,6 +91,21 @@ export function logRecords(stdout: string): Record<string, unknown>[] {
 }
 
 /** Deletes every Redis key under a queue prefix: schedulers and jobs of an earlier run would fire into the next one. */
+/**
+ * Queues one pull of a source's log type now, as its schedule would at the next interval (the
+ * schedule's own first run falls anywhere in its first interval: phase-spread).
+ */
+export async function queuePullNow(redisUrl: string, queuePrefix: string, payload: PullPayload): Promise<void> {
+  const connection = createRedisConnection(redisUrl);
+  const queue = new Queue<PullPayload>("pulls", { connection, prefix: queuePrefix });
+  try {
+    await queue.add(PULL_JOB, pullPayloadSchema.parse(payload));
+  } finally {
+    await queue.close();
+    connection.disconnect();
+  }
+}
+
 export async function clearQueuePrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   try {
