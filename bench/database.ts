@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
-import { createDatabaseFromTemplate, createDatabaseIfMissing, dropDatabase, withDatabaseName } from "@/lib/postgres-admin";
+import { createDatabaseFromTemplate, createDatabaseIfMissing, dropDatabase, withDatabaseName, withMaintenanceClient } from "@/lib/postgres-admin";
 
 // The bench's own database, never the developer's or the tests': seeding ten million events into
 // either would ruin it. What it was seeded with is recorded inside it (bench_seed), so `--keep` can
@@ -44,10 +44,7 @@ let templateReady: Promise<void> | null = null;
 async function ensureTemplate(): Promise<void> {
   const templateUrl = benchDatabaseUrl(TEMPLATE_DATABASE);
   const label = `tributary bench template, migrations ${migrationsFingerprint()}`;
-  const client = new pg.Client({ connectionString: benchDatabaseUrl("postgres"), connectionTimeoutMillis: 3000 });
-  client.on("error", () => {});
-  await client.connect();
-  try {
+  await withMaintenanceClient(templateUrl, async (client) => {
     const { rows } = await client.query<{ label: string | null }>("SELECT shobj_description(oid, 'pg_database') AS label FROM pg_database WHERE datname = $1", [TEMPLATE_DATABASE]);
     if (rows[0]?.label === label) return;
     await dropDatabase(templateUrl);
@@ -55,9 +52,7 @@ async function ensureTemplate(): Promise<void> {
     migrateDatabase(templateUrl);
     // The label goes on last: a template whose migration failed half way is never reused.
     await client.query(`COMMENT ON DATABASE ${TEMPLATE_DATABASE} IS '${label}'`);
-  } finally {
-    await client.end().catch(() => {});
-  }
+  });
 }
 
 /** Drops and recreates the database with every migration applied: an empty schema to seed. */

@@ -37,13 +37,15 @@ export const E2E_DATABASE_URL = (() => {
 // Overridable so that two checkouts can run their suites side by side on one machine. A vitest slot
 // uses the ten ports above the previous slot's (3220…, 3230…); Playwright, outside any slot, 3210….
 export const E2E_PORT = Number(process.env.TEST_E2E_PORT || 3210) + 10 * TEST_SLOT;
-export const E2E_WORKER_HEALTH_PORT = TEST_SLOT > 0 ? E2E_PORT + 1 : Number(process.env.TEST_E2E_WORKER_HEALTH_PORT || E2E_PORT + 1);
+/** The port `offset` above E2E_PORT; outside a vitest slot, the named variable may override it. */
+const portAbove = (offset: number, override: string) => (TEST_SLOT > 0 ? E2E_PORT + offset : Number(process.env[override] || E2E_PORT + offset));
+export const E2E_WORKER_HEALTH_PORT = portAbove(1, "TEST_E2E_WORKER_HEALTH_PORT");
 /** The Slack emulator the end-to-end web server and worker talk to (Playwright starts it). */
-export const E2E_EMULATOR_PORT = TEST_SLOT > 0 ? E2E_PORT + 2 : Number(process.env.TEST_E2E_EMULATOR_PORT || E2E_PORT + 2);
+export const E2E_EMULATOR_PORT = portAbove(2, "TEST_E2E_EMULATOR_PORT");
 export const E2E_EMULATOR_URL = `http://127.0.0.1:${E2E_EMULATOR_PORT}`;
 /** MailDev, as the demo runs it: the end-to-end worker mails it, and tests read its inbox's JSON API. */
-export const E2E_MAIL_SMTP_PORT = TEST_SLOT > 0 ? E2E_PORT + 3 : Number(process.env.TEST_E2E_MAIL_SMTP_PORT || E2E_PORT + 3);
-export const E2E_MAIL_INBOX_PORT = TEST_SLOT > 0 ? E2E_PORT + 4 : Number(process.env.TEST_E2E_MAIL_INBOX_PORT || E2E_PORT + 4);
+export const E2E_MAIL_SMTP_PORT = portAbove(3, "TEST_E2E_MAIL_SMTP_PORT");
+export const E2E_MAIL_INBOX_PORT = portAbove(4, "TEST_E2E_MAIL_INBOX_PORT");
 export const E2E_MAIL_INBOX_URL = `http://127.0.0.1:${E2E_MAIL_INBOX_PORT}`;
 
 export function testEnvironment() {

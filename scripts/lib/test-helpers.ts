@@ -90,7 +90,6 @@ export function logRecords(stdout: string): Record<string, unknown>[] {
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
 
-/** Deletes every Redis key under a queue prefix: schedulers and jobs of an earlier run would fire into the next one. */
 /**
  * Queues one pull of a source's log type now, as its schedule would at the next interval (the
  * schedule's own first run falls anywhere in its first interval: phase-spread).
@@ -106,6 +105,7 @@ export async function queuePullNow(redisUrl: string, queuePrefix: string, payloa
   }
 }
 
+/** Deletes every Redis key under a queue prefix: schedulers and jobs of an earlier run would fire into the next one. */
 export async function clearQueuePrefix(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
   try {
